@@ -1,0 +1,63 @@
+//===- Pipeline.h - From ModelSpec to the LLVM dialect ----------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+//
+// This file declares the one pipeline that rnnc, rnn-run and rnn-opt share:
+// MLIRGen of a ModelSpec into the rnn dialect, then the rnn passes down to the
+// LLVM dialect. Every `rnnc --emit=` stage is a prefix of this pipeline.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RNNC_PIPELINE_H
+#define RNNC_PIPELINE_H
+
+#include "rnnc/AST.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+
+namespace rnnc {
+
+/// How far the MLIR pipeline runs.
+enum class Stage {
+  /// Model-level rnn dialect, straight out of MLIRGen.
+  RnnModel,
+  /// Time loops and kernels as scf loops on memrefs.
+  Loops,
+  /// LLVM dialect, ready for translation to LLVM IR.
+  LLVMDialect,
+};
+
+/// Options of the MLIR part of the pipeline.
+struct PipelineOptions {
+  /// Time-loop unrolling: "auto", "none", "full" or a positive factor.
+  std::string unroll = "auto";
+};
+
+/// Registers every dialect and interface the pipeline needs in `context`.
+void registerPipelineDialects(mlir::MLIRContext &context);
+
+/// Builds the rnn dialect module of `spec` (the `--emit=mlir` output).
+/// Returns null after emitting a diagnostic on failure.
+mlir::OwningOpRef<mlir::ModuleOp> buildModelModule(const ModelSpec &spec,
+                                                   mlir::MLIRContext &context);
+
+/// Adds the passes that take a model module to `stage`.
+void buildLoweringPipeline(mlir::OpPassManager &pm, Stage stage,
+                           const PipelineOptions &options);
+
+/// Runs the lowering pipeline on `module` in place. `pm` should be created
+/// by the caller so command-line PassManager options (IR printing, timing)
+/// apply.
+mlir::LogicalResult lowerModule(mlir::ModuleOp module, mlir::PassManager &pm,
+                                Stage stage, const PipelineOptions &options);
+
+} // namespace rnnc
+
+#endif // RNNC_PIPELINE_H
