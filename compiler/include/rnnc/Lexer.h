@@ -51,9 +51,13 @@ enum class TokenKind {
   BadNumber,
   /// `'...'` or `"..."` on one line, without escapes.
   String,
+  /// `(`.
   LParen,
+  /// `)`.
   RParen,
+  /// `,`.
   Comma,
+  /// `=`.
   Equal,
 };
 
@@ -97,10 +101,15 @@ public:
 private:
   friend class Lexer;
 
+  /// What the token is.
   TokenKind kind;
+  /// The characters of the token in the buffer.
   llvm::StringRef spelling;
+  /// The value of an Integer token.
   int64_t intValue = 0;
+  /// Whether a newline precedes the token.
   bool atStartOfLine = false;
+  /// What is wrong with an Error token.
   std::string message;
 };
 
@@ -126,14 +135,22 @@ private:
   Token formToken(TokenKind kind, const char *tokStart);
   /// Returns an Error token spanning from tokStart to curPtr.
   Token formError(const char *tokStart, const llvm::Twine &message);
+  /// Lexes an identifier starting at tokStart.
   Token lexIdentifier(const char *tokStart);
+  /// Lexes an Integer, Float or BadNumber starting at tokStart.
   Token lexNumber(const char *tokStart);
+  /// Lexes a quoted string starting at tokStart, its opening quote.
   Token lexString(const char *tokStart);
 
+  /// The source manager holding the buffer, for line and column numbers.
   const llvm::SourceMgr &sourceMgr;
+  /// The context that owns the locations.
   mlir::MLIRContext *context;
+  /// The buffer identifier.
   llvm::StringRef bufferName;
+  /// The next character to lex.
   const char *curPtr;
+  /// One past the last character of the buffer.
   const char *bufferEnd;
   /// Nesting depth of parentheses; newlines are whitespace while it is > 0.
   unsigned parenDepth = 0;

@@ -222,37 +222,63 @@ private:
   // Syntax
   //===--------------------------------------------------------------------===//
 
+  /// Parses one statement, or an empty line. Each statement is checked as
+  /// soon as it is parsed.
   LogicalResult parseStatement();
+  /// Parses the rest of `model NAME`; `loc` is the start of the statement.
   LogicalResult parseModelDecl(SMLoc loc);
+  /// Parses the argument list of `input(...)` and checks it.
   LogicalResult parseInputDecl(SMLoc loc);
+  /// Parses `CLASS(...)` after `name =`.
   LogicalResult parseNamedLayerDecl(SMLoc loc, Token name);
+  /// Parses the argument list of a layer whose class token `cls` has been
+  /// consumed, then checks the layer.
   LogicalResult parseLayerDecl(SMLoc loc, std::optional<Token> name,
                                const Token &cls);
+  /// Parses `( [name=value {, name=value} [,]] )` into `args`.
   LogicalResult parseArgList(SmallVectorImpl<Arg> &args);
+  /// Consumes the newline (or sees the end of file) ending a statement.
   LogicalResult parseEndOfStatement();
 
   //===--------------------------------------------------------------------===//
   // Semantic checks
   //===--------------------------------------------------------------------===//
 
+  /// Rejects unknown, unsupported and repeated options.
   LogicalResult checkOptions(const OptionSchema &schema, ArrayRef<Arg> args);
+  /// Resolves the name of a layer of `className` (explicit or default) into
+  /// `out`, and rejects a second layer of the class or a name in use.
   LogicalResult checkLayerName(StringRef className, SMLoc loc,
                                std::optional<Token> name, std::string &out);
+  /// Reads a size: an integer in [1, kMaxSize].
   LogicalResult getSize(const Arg &arg, int64_t &out);
+  /// Reads a boolean: `True`, `False`, `true` or `false`, bare or quoted.
   LogicalResult getBool(const Arg &arg, bool &out);
+  /// Reads one of `choices`, bare or quoted, as its index.
   LogicalResult getChoice(const Arg &arg, ArrayRef<StringRef> choices,
                           unsigned &out);
 
+  /// Checks `input(...)` and fills spec.input.
   LogicalResult checkInput(SMLoc loc, ArrayRef<Arg> args);
+  /// Checks `Embedding(...)` and fills spec.embedding.
   LogicalResult checkEmbedding(SMLoc loc, std::string name, ArrayRef<Arg> args);
+  /// Checks `RNN(...)` and fills spec.rnn, except inputSize when it comes
+  /// from an Embedding.
   LogicalResult checkRnn(SMLoc loc, std::string name, ArrayRef<Arg> args);
+  /// Checks `Linear(...)` and fills spec.head, except inFeatures.
   LogicalResult checkLinear(SMLoc loc, std::string name, ArrayRef<Arg> args);
+  /// Checks `MSELoss(...)` or `CrossEntropyLoss(...)` and fills spec.loss.
   LogicalResult checkLoss(SMLoc loc, std::string name, LossKind kind,
                           ArrayRef<Arg> args);
+  /// Runs the checks that involve several statements and resolves the
+  /// sizes and locations that depend on them.
   LogicalResult checkModel();
+  /// Rejects a model with more than kMaxParams parameters.
   LogicalResult checkParameterCount();
 
+  /// The token source.
   Lexer lexer;
+  /// The current token.
   Token tok;
   /// The end of the previous token; invalid before the first one.
   SMLoc prevEnd;
@@ -261,10 +287,12 @@ private:
 
   /// The model being built.
   ModelSpec spec;
+  /// The name given by `model`, if any.
   std::optional<std::string> modelName;
   /// Where each statement is, once seen.
   std::optional<SMLoc> modelLoc, inputLoc, embeddingLoc, rnnLoc, headLoc,
       lossLoc, firstStatementLoc;
+  /// Whether an RNN statement was seen.
   bool hasRnn = false;
   /// Layer names in use, and where.
   llvm::StringMap<SMLoc> layerNames;
