@@ -40,7 +40,10 @@ struct PipelineOptions {
   std::string unroll = "auto";
 };
 
-/// Registers every dialect and interface the pipeline needs in `context`.
+/// Adds every dialect and translation interface the pipeline needs.
+void registerPipelineDialects(mlir::DialectRegistry &registry);
+
+/// Registers and loads the pipeline's dialects in `context`.
 void registerPipelineDialects(mlir::MLIRContext &context);
 
 /// Builds the rnn dialect module of `spec` (the `--emit=mlir` output).

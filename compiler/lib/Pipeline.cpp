@@ -1,0 +1,75 @@
+//===- Pipeline.cpp - The rnnc lowering pipeline --------------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+//
+// This file builds the pass pipeline shared by rnnc, rnn-run and rnn-opt
+// (where it is registered as `rnn-lower-to-loops` and `rnn-lower-to-llvm`).
+//
+//===----------------------------------------------------------------------===//
+
+#include "rnnc/Pipeline.h"
+
+#include "rnn/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void rnnc::registerPipelineDialects(DialectRegistry &registry) {
+  registry.insert<rnn::RnnDialect, func::FuncDialect, arith::ArithDialect,
+                  math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
+                  linalg::LinalgDialect, affine::AffineDialect,
+                  LLVM::LLVMDialect, ub::UBDialect,
+                  cf::ControlFlowDialect>();
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+void rnnc::registerPipelineDialects(MLIRContext &context) {
+  DialectRegistry registry;
+  registerPipelineDialects(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+}
+
+void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
+                                 const PipelineOptions &options) {
+  if (stage == Stage::RnnModel)
+    return;
+  pm.addPass(rnn::createRnnExpandStacked());
+  rnn::ConvertRnnToLoopsOptions loopOptions;
+  loopOptions.unroll = options.unroll;
+  pm.addPass(rnn::createConvertRnnToLoops(loopOptions));
+  pm.addPass(rnn::createConvertRnnToScf());
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (stage == Stage::Loops)
+    return;
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(rnn::createConvertRnnToLLVM());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+LogicalResult rnnc::lowerModule(ModuleOp module, PassManager &pm, Stage stage,
+                                const PipelineOptions &options) {
+  buildLoweringPipeline(pm, stage, options);
+  return pm.run(module);
+}

@@ -1,0 +1,285 @@
+//===- rnnc.cpp - The rnnc compiler driver --------------------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+//
+// This file implements rnnc: it parses a `.rnn` spec, builds the rnn dialect
+// module, lowers it, and writes the requested stage (`--emit=`): MLIR at
+// three levels, LLVM IR, assembly, an ELF object (the default) or the C
+// header. With `--emit=obj` the header is written next to the object.
+//
+// `-verify-diagnostics` and `-split-input-file` work as in mlir-opt, so the
+// spec diagnostics are tested with expected-error comments.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rnnc/Codegen.h"
+#include "rnnc/HeaderEmitter.h"
+#include "rnnc/ParamLayout.h"
+#include "rnnc/Parser.h"
+#include "rnnc/Pipeline.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/ToolUtilities.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+/// What rnnc writes.
+enum class Emit { Mlir, Loops, LlvmDialect, Llvm, Asm, Obj, Header };
+} // namespace
+
+static cl::OptionCategory rnncCategory("rnnc options");
+
+static cl::opt<std::string> inputFilename(cl::Positional,
+                                          cl::desc("<model.rnn>"),
+                                          cl::init("-"),
+                                          cl::cat(rnncCategory));
+
+static cl::opt<std::string>
+    outputFilename("o", cl::desc("Output file (default: <input>.o for obj, "
+                                 "stdout otherwise)"),
+                   cl::value_desc("path"), cl::cat(rnncCategory));
+
+static cl::opt<Emit> emitAction(
+    "emit", cl::desc("What to write"), cl::init(Emit::Obj),
+    cl::values(
+        clEnumValN(Emit::Mlir, "mlir", "model-level rnn dialect"),
+        clEnumValN(Emit::Loops, "loops", "loops over time and kernels (scf)"),
+        clEnumValN(Emit::LlvmDialect, "mlir-llvm", "the LLVM dialect"),
+        clEnumValN(Emit::Llvm, "llvm", "optimized LLVM IR"),
+        clEnumValN(Emit::Asm, "asm", "native assembly"),
+        clEnumValN(Emit::Obj, "obj", "ELF object file plus C header"),
+        clEnumValN(Emit::Header, "header", "the C header only")),
+    cl::cat(rnncCategory));
+
+static cl::opt<std::string>
+    headerFilename("header-output",
+                   cl::desc("Where --emit=obj writes the C header (default: "
+                            "the object's path with .h)"),
+                   cl::value_desc("path"), cl::cat(rnncCategory));
+
+static cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(3),
+                                  cl::desc("Optimization level 0-3 (default 3)"),
+                                  cl::cat(rnncCategory));
+
+static cl::opt<std::string> targetCPU(
+    "target-cpu",
+    cl::desc("CPU to compile for: portable (default, x86-64-v2), native, or "
+             "an LLVM CPU name"),
+    cl::init("portable"), cl::cat(rnncCategory));
+
+static cl::opt<std::string>
+    unroll("unroll",
+           cl::desc("Time-loop unrolling: auto (default), none, full or N"),
+           cl::init("auto"), cl::cat(rnncCategory));
+
+static cl::opt<bool> verifyDiagnostics(
+    "verify-diagnostics",
+    cl::desc("Check emitted diagnostics against expected-* comments"),
+    cl::init(false), cl::cat(rnncCategory));
+
+static cl::opt<std::string> splitInputFile(
+    "split-input-file", cl::ValueOptional,
+    cl::desc("Split the input at '# -----' (or the given marker) and "
+             "process each chunk independently"),
+    cl::init(""), cl::cat(rnncCategory));
+
+/// The default output path: the input's name with `extension`, or stdout.
+static std::string defaultOutput(StringRef extension) {
+  if (inputFilename == "-")
+    return "-";
+  SmallString<128> path(llvm::sys::path::filename(inputFilename));
+  llvm::sys::path::replace_extension(path, extension);
+  return std::string(path);
+}
+
+/// Reports an llvm::Error as `rnnc: error: ...`.
+static LogicalResult reportError(llvm::Error error) {
+  llvm::WithColor::error(llvm::errs(), "rnnc") << llvm::toString(std::move(error))
+                                               << "\n";
+  return failure();
+}
+
+/// Opens `path` for writing; reports failures as rnnc errors.
+static std::unique_ptr<llvm::ToolOutputFile> openOutput(StringRef path) {
+  std::string message;
+  auto file = openOutputFile(path, &message);
+  if (!file)
+    llvm::WithColor::error(llvm::errs(), "rnnc") << message << "\n";
+  return file;
+}
+
+/// Compiles one spec buffer held by `sourceMgr`.
+static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
+                             llvm::raw_ostream *chunkOutput) {
+  std::optional<rnnc::ModelSpec> spec =
+      rnnc::parseModelSpec(sourceMgr, context);
+  if (!spec)
+    return failure();
+  OwningOpRef<ModuleOp> module = rnnc::buildModelModule(*spec, context);
+  if (!module)
+    return failure();
+
+  auto writeTo = [&](StringRef extension,
+                     llvm::function_ref<LogicalResult(llvm::raw_pwrite_stream &)>
+                         write) -> LogicalResult {
+    if (chunkOutput) {
+      // Split-input mode writes every chunk to one stream.
+      SmallString<0> buffer;
+      llvm::raw_svector_ostream os(buffer);
+      if (failed(write(os)))
+        return failure();
+      *chunkOutput << buffer;
+      return success();
+    }
+    // Only objects default to a file; text stages go to stdout.
+    std::string path = !outputFilename.empty() ? std::string(outputFilename)
+                       : extension == ".o"     ? defaultOutput(extension)
+                                               : std::string("-");
+    auto file = openOutput(path);
+    if (!file || failed(write(file->os())))
+      return failure();
+    file->keep();
+    return success();
+  };
+
+  if (emitAction == Emit::Header) {
+    rnnc::ParamLayout layout = rnnc::ParamLayout::compute(*spec);
+    return writeTo(".h", [&](llvm::raw_pwrite_stream &os) {
+      rnnc::emitModelHeader(*spec, layout, os);
+      return success();
+    });
+  }
+  if (emitAction == Emit::Mlir)
+    return writeTo(".mlir", [&](llvm::raw_pwrite_stream &os) {
+      module->print(os);
+      return success();
+    });
+
+  rnnc::PipelineOptions pipelineOptions;
+  pipelineOptions.unroll = unroll;
+  rnnc::Stage stage = emitAction == Emit::Loops ? rnnc::Stage::Loops
+                                                : rnnc::Stage::LLVMDialect;
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  if (failed(rnnc::lowerModule(*module, pm, stage, pipelineOptions)))
+    return failure();
+  if (emitAction == Emit::Loops || emitAction == Emit::LlvmDialect)
+    return writeTo(".mlir", [&](llvm::raw_pwrite_stream &os) {
+      module->print(os);
+      return success();
+    });
+
+  rnnc::CodegenOptions codegenOptions;
+  codegenOptions.optLevel = optLevel;
+  codegenOptions.targetCPU = targetCPU;
+  rnnc::initializeNativeTarget();
+  auto tm = rnnc::createTargetMachine(codegenOptions);
+  if (!tm)
+    return reportError(tm.takeError());
+  llvm::LLVMContext llvmContext;
+  auto llvmModule =
+      rnnc::translateAndOptimize(*module, llvmContext, **tm, optLevel);
+  if (!llvmModule)
+    return reportError(llvmModule.takeError());
+
+  if (emitAction == Emit::Llvm)
+    return writeTo(".ll", [&](llvm::raw_pwrite_stream &os) {
+      (*llvmModule)->print(os, nullptr);
+      return success();
+    });
+  bool assembly = emitAction == Emit::Asm;
+  if (failed(writeTo(assembly ? ".s" : ".o", [&](llvm::raw_pwrite_stream &os) {
+        if (llvm::Error error =
+                rnnc::emitNativeCode(**llvmModule, **tm, assembly, os))
+          return reportError(std::move(error));
+        return success();
+      })))
+    return failure();
+  if (assembly || chunkOutput)
+    return success();
+
+  // An object comes with its header.
+  std::string headerPath = headerFilename;
+  if (headerPath.empty()) {
+    SmallString<128> path(outputFilename.empty() ? defaultOutput(".o")
+                                                 : std::string(outputFilename));
+    llvm::sys::path::replace_extension(path, ".h");
+    headerPath = std::string(path);
+  }
+  auto header = openOutput(headerPath);
+  if (!header)
+    return failure();
+  rnnc::emitModelHeader(*spec, rnnc::ParamLayout::compute(*spec),
+                        header->os());
+  header->keep();
+  return success();
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerAsmPrinterCLOptions();
+  cl::ParseCommandLineOptions(
+      argc, argv, "rnnc: ahead-of-time compiler for recurrent neural networks\n");
+  if (optLevel > 3) {
+    llvm::WithColor::error(llvm::errs(), "rnnc")
+        << "invalid optimization level -O" << optLevel << "; expected 0-3\n";
+    return 1;
+  }
+  bool splitInput = splitInputFile.getNumOccurrences() > 0;
+
+  std::string message;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      openInputFile(inputFilename, &message);
+  if (!input) {
+    llvm::WithColor::error(llvm::errs(), "rnnc") << message << "\n";
+    return 1;
+  }
+
+  DialectRegistry registry;
+  rnnc::registerPipelineDialects(registry);
+  rnnc::registerLLVMTranslations(registry);
+  auto processBuffer = [&](std::unique_ptr<llvm::MemoryBuffer> buffer,
+                           llvm::raw_ostream &os) -> LogicalResult {
+    MLIRContext context(registry);
+    context.loadAllAvailableDialects();
+    llvm::SourceMgr sourceMgr;
+    sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+    llvm::raw_ostream *chunkOutput = splitInput ? &os : nullptr;
+    if (verifyDiagnostics) {
+      SourceMgrDiagnosticVerifierHandler handler(sourceMgr, &context);
+      (void)compile(sourceMgr, context, chunkOutput);
+      return handler.verify();
+    }
+    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+    return compile(sourceMgr, context, chunkOutput);
+  };
+
+  LogicalResult result = failure();
+  if (splitInput) {
+    StringRef marker = splitInputFile.empty() ? StringRef("# -----")
+                                              : StringRef(splitInputFile);
+    result = splitAndProcessBuffer(std::move(input), processBuffer,
+                                   llvm::outs(), marker, "// -----");
+  } else {
+    result = processBuffer(std::move(input), llvm::outs());
+  }
+  return succeeded(result) ? 0 : 1;
+}

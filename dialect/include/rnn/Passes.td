@@ -1,0 +1,116 @@
+//===- Passes.td - rnn dialect passes ------------------*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+//
+// This file declares the passes of the rnn dialect, in pipeline order:
+// rnn-expand-stacked, convert-rnn-to-loops, convert-rnn-to-scf and
+// convert-rnn-to-llvm.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RNN_PASSES_TD
+#define RNN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def RnnExpandStacked : Pass<"rnn-expand-stacked", "ModuleOp"> {
+  let summary = "Expand stacked and bidirectional RNNs into per-layer ops";
+  let description = [{
+    Rewrites every `rnn.stacked_rnn` into one `rnn.layer` per layer and
+    direction, in the order PyTorch evaluates them: layer by layer, forward
+    before reverse. Each layer reads the previous layer's output (the model
+    input for layer 0) and writes its own direction's half of the next
+    buffer: the `output` operand for the last layer, otherwise one of the
+    two halves of `scratch`, alternating. The carried state of layer `l`,
+    direction `d` lives in row `l*D+d` of `h_n`, initialized from `h0`
+    (or zero) right before the layer runs.
+
+    Input: `rnn.stacked_rnn` ops. Output: no `rnn.stacked_rnn`; `rnn.layer`,
+    `memref.subview` and `linalg` fill/copy ops instead.
+  }];
+  let dependentDialects = [
+    "::mlir::memref::MemRefDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+  let statistics = [
+    Statistic<"numLayersCreated", "layers-created",
+              "Number of rnn.layer ops created">
+  ];
+}
+
+def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
+  let summary = "Lower rnn.layer ops to loops over time";
+  let description = [{
+    Replaces each `rnn.layer` by a loop over time steps whose body views the
+    step's input and output rows and runs one `rnn.cell` followed by one
+    `rnn.commit_step`. A reverse layer visits `t = T-1-i` for `i` in
+    `[0, T)`.
+
+    The `unroll` option chooses the loop form:
+    * `none`: one `scf.for` over time;
+    * `full`: the loop is fully unrolled (static sequence lengths only; a
+      layer with a dynamic length keeps its loop and gets a remark);
+    * a positive integer `N`: the loop is unrolled by `N`, with an epilogue
+      loop for the remaining steps;
+    * `auto` (the default): `full` when the sequence length is static and at
+      most `auto-unroll-max-steps`, `none` otherwise. Full unrolling lets the
+      optimizer schedule across steps and specialize every index, but code
+      size grows linearly with T, so it is reserved for short sequences.
+
+    Input: `rnn.layer` ops (run `rnn-expand-stacked` first: a remaining
+    `rnn.stacked_rnn` is an error). Output: `scf.for` loops (or straight-line
+    code) of `rnn.cell` and `rnn.commit_step`.
+  }];
+  let options = [
+    Option<"unroll", "unroll", "std::string", /*default=*/"\"auto\"",
+           "Time-loop unrolling: auto, none, full or a factor N">,
+    Option<"autoUnrollMaxSteps", "auto-unroll-max-steps", "int64_t",
+           /*default=*/"16",
+           "Longest static sequence that unroll=auto unrolls fully">
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
+  let summary = "Lower step-level rnn kernels to scf loops";
+  let description = [{
+    Lowers `rnn.cell`, `rnn.commit_step`, `rnn.linear`, `rnn.embedding` and
+    `rnn.all_in_range` to `scf.for` loop nests over memrefs with `arith` and
+    `math` ops. Matrix products accumulate in float32 in the same order for
+    every element (input contribution, then recurrent contribution), the
+    order the parity tolerances in docs/testing.md assume.
+
+    Input: no `rnn.stacked_rnn` or `rnn.layer`. Output: only
+    `rnn.from_ptr` is left of the rnn dialect.
+  }];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect"
+  ];
+}
+
+def ConvertRnnToLLVM : Pass<"convert-rnn-to-llvm", "ModuleOp"> {
+  let summary = "Lower the remaining rnn ops and everything else to LLVM";
+  let description = [{
+    The final conversion: `rnn.from_ptr` becomes a memref descriptor built
+    from the raw pointer, and the func, arith, math, memref, scf, cf and
+    index ops are converted with MLIR's own patterns in one full conversion,
+    so the result is purely the LLVM dialect. Expects strided metadata
+    expanded (`expand-strided-metadata`, `lower-affine`) and linalg lowered
+    to loops.
+
+    Input: loops on memrefs. Output: LLVM dialect only.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // RNN_PASSES_TD

@@ -1,0 +1,38 @@
+//===- RnnUtils.h - Helpers shared by rnn passes ----------------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+//
+// This file declares small IR-building helpers shared by the rnn dialect's
+// passes: memref views that drop leading unit dimensions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RNN_RNNUTILS_H
+#define RNN_RNNUTILS_H
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir {
+namespace rnn {
+
+/// Returns a view of `source` with the given offsets and sizes (unit
+/// strides) whose type keeps only the dimensions listed in `keptDims`: the
+/// other dimensions must have size 1 and are dropped. For example, the row
+/// `x[t]` of a `(T, B, I)` buffer is
+/// `viewSlice(b, loc, x, {t, 0, 0}, {1, B, I}, {1, 2})`.
+Value viewSlice(OpBuilder &builder, Location loc, Value source,
+                ArrayRef<OpFoldResult> offsets, ArrayRef<OpFoldResult> sizes,
+                ArrayRef<unsigned> keptDims);
+
+/// The size of dimension `dim` of `memref` as an OpFoldResult: an attribute
+/// when static, else a `memref.dim`.
+OpFoldResult dimAsFoldResult(OpBuilder &builder, Location loc, Value memref,
+                             unsigned dim);
+
+} // namespace rnn
+} // namespace mlir
+
+#endif // RNN_RNNUTILS_H

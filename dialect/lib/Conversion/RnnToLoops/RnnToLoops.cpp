@@ -1,0 +1,166 @@
+//===- RnnToLoops.cpp - rnn.layer to loops over time ----------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+//
+// This file implements convert-rnn-to-loops, the time-loop driver shared by
+// every cell kind: a layer becomes a loop over time steps (forward, or
+// reverse with t = T-1-i) whose body runs one step-level cell and then
+// commits the step under the sequence-length mask. The loop is then kept,
+// unrolled by a factor, or fully unrolled, as the `unroll` option says.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rnn/Passes.h"
+#include "rnn/RnnUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir {
+namespace rnn {
+#define GEN_PASS_DEF_CONVERTRNNTOLOOPS
+#include "rnn/Passes.h.inc"
+} // namespace rnn
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::rnn;
+
+/// Marks the time loops this pass creates so they can be unrolled once the
+/// conversion is done (unrolling inside a pattern would bypass the rewriter).
+static constexpr llvm::StringLiteral kTimeLoopAttr = "rnn.time_loop";
+
+namespace {
+
+/// Lowers rnn.layer to
+///   for i in [0, T): t = reverse ? T-1-i : i
+///     rnn.cell input[t], state -> output[t]
+///     rnn.commit_step output[t], state at t
+struct LayerLowering : public OpRewritePattern<LayerOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LayerOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = op.getInput(), output = op.getOutput();
+    OpFoldResult zero = rewriter.getIndexAttr(0);
+    OpFoldResult one = rewriter.getIndexAttr(1);
+    OpFoldResult batch = dimAsFoldResult(rewriter, loc, input, 1);
+    OpFoldResult inputSize = dimAsFoldResult(rewriter, loc, input, 2);
+    OpFoldResult hiddenSize = dimAsFoldResult(rewriter, loc, output, 2);
+
+    Value lower = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value seqLen = getValueOrCreateConstantIndexOp(
+        rewriter, loc, dimAsFoldResult(rewriter, loc, input, 0));
+    auto loop = scf::ForOp::create(rewriter, loc, lower, seqLen, step);
+    loop->setAttr(kTimeLoopAttr, rewriter.getUnitAttr());
+
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(loop.getBody());
+    Value time = loop.getInductionVar();
+    if (op.getReverse()) {
+      Value last = arith::SubIOp::create(rewriter, loc, seqLen, step);
+      time = arith::SubIOp::create(rewriter, loc, last, time);
+    }
+    Value stepInput = viewSlice(rewriter, loc, input, {time, zero, zero},
+                                {one, batch, inputSize}, {1, 2});
+    Value stepOutput = viewSlice(rewriter, loc, output, {time, zero, zero},
+                                 {one, batch, hiddenSize}, {1, 2});
+    CellOp::create(rewriter, loc, stepInput, op.getState(), op.getWeightIh(),
+                   op.getWeightHh(), op.getBiasIh(), op.getBiasHh(),
+                   stepOutput, op.getNonlinearity());
+    CommitStepOp::create(rewriter, loc, stepOutput, op.getState(), time,
+                         op.getLengths());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// The parsed `unroll` option.
+struct UnrollPolicy {
+  enum Kind { Auto, None, Full, Factor } kind = Auto;
+  uint64_t factor = 1;
+};
+
+struct ConvertRnnToLoopsPass
+    : public rnn::impl::ConvertRnnToLoopsBase<ConvertRnnToLoopsPass> {
+  using ConvertRnnToLoopsBase::ConvertRnnToLoopsBase;
+
+  void runOnOperation() override {
+    FailureOr<UnrollPolicy> policy = parseUnroll();
+    if (failed(policy)) {
+      getOperation().emitError()
+          << "invalid unroll option '" << unroll
+          << "': expected auto, none, full or a positive integer";
+      return signalPassFailure();
+    }
+
+    ConversionTarget target(getContext());
+    target.addIllegalOp<LayerOp, StackedRnnOp>();
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(&getContext());
+    patterns.add<LayerLowering>(&getContext());
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      return signalPassFailure();
+
+    SmallVector<scf::ForOp> loops;
+    getOperation().walk([&](scf::ForOp loop) {
+      if (loop->hasAttr(kTimeLoopAttr))
+        loops.push_back(loop);
+    });
+    for (scf::ForOp loop : loops) {
+      loop->removeAttr(kTimeLoopAttr);
+      if (failed(unrollTimeLoop(loop, *policy)))
+        return signalPassFailure();
+    }
+  }
+
+  FailureOr<UnrollPolicy> parseUnroll() const {
+    UnrollPolicy policy;
+    StringRef value = unroll;
+    if (value == "auto")
+      policy.kind = UnrollPolicy::Auto;
+    else if (value == "none")
+      policy.kind = UnrollPolicy::None;
+    else if (value == "full")
+      policy.kind = UnrollPolicy::Full;
+    else if (!value.getAsInteger(10, policy.factor) && policy.factor > 0)
+      policy.kind = UnrollPolicy::Factor;
+    else
+      return failure();
+    return policy;
+  }
+
+  LogicalResult unrollTimeLoop(scf::ForOp loop, const UnrollPolicy &policy) {
+    std::optional<int64_t> tripCount;
+    if (std::optional<APInt> count = loop.getStaticTripCount())
+      tripCount = count->getSExtValue();
+    switch (policy.kind) {
+    case UnrollPolicy::None:
+      return success();
+    case UnrollPolicy::Auto:
+      if (!tripCount || *tripCount > autoUnrollMaxSteps)
+        return success();
+      return loopUnrollFull(loop);
+    case UnrollPolicy::Full:
+      if (!tripCount) {
+        loop.emitRemark("sequence length is dynamic; keeping the time loop");
+        return success();
+      }
+      return loopUnrollFull(loop);
+    case UnrollPolicy::Factor:
+      if (policy.factor == 1)
+        return success();
+      return loopUnrollByFactor(loop, policy.factor);
+    }
+    return success();
+  }
+};
+
+} // namespace

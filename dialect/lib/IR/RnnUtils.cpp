@@ -1,0 +1,37 @@
+//===- RnnUtils.cpp - Helpers shared by rnn passes ------------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+#include "rnn/RnnUtils.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+using namespace mlir;
+
+Value rnn::viewSlice(OpBuilder &builder, Location loc, Value source,
+                     ArrayRef<OpFoldResult> offsets,
+                     ArrayRef<OpFoldResult> sizes,
+                     ArrayRef<unsigned> keptDims) {
+  auto sourceType = cast<MemRefType>(source.getType());
+  SmallVector<OpFoldResult> strides(sourceType.getRank(),
+                                    builder.getIndexAttr(1));
+  SmallVector<int64_t> resultShape;
+  for (unsigned dim : keptDims) {
+    std::optional<int64_t> size = getConstantIntValue(sizes[dim]);
+    resultShape.push_back(size ? *size : ShapedType::kDynamic);
+  }
+  MemRefType resultType = memref::SubViewOp::inferRankReducedResultType(
+      resultShape, sourceType, offsets, sizes, strides);
+  return memref::SubViewOp::create(builder, loc, resultType, source, offsets,
+                                   sizes, strides);
+}
+
+OpFoldResult rnn::dimAsFoldResult(OpBuilder &builder, Location loc,
+                                  Value memref, unsigned dim) {
+  auto type = cast<MemRefType>(memref.getType());
+  if (!type.isDynamicDim(dim))
+    return builder.getIndexAttr(type.getDimSize(dim));
+  return memref::DimOp::create(builder, loc, memref, dim).getResult();
+}
