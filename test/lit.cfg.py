@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# lit configuration of the rnnc test suite.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "rnnc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".rnn", ".test", ".c"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.rnnc_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in",
+                   "Inputs", "unit", "tools"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%rnnrt_include", config.rnnc_runtime_include))
+config.substitutions.append(("%rnnrt_libdir", config.rnnc_runtime_lib_dir))
+config.substitutions.append(("%cc", config.c_compiler))
+
+llvm_config.with_system_environment(["HOME", "TMPDIR"])
+llvm_config.use_default_substitutions()
+
+# Tools: ours first, then FileCheck, not, count from LLVM.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.rnnc_tools_dir, append_path=True)
+llvm_config.add_tool_substitutions(
+    ["rnnc", "rnn-opt", "rnn-run", "rnn-compare"], [config.rnnc_tools_dir])
+
+if config.sanitizers:
+    config.available_features.add("asan")
+    # LLVM's own allocations are not ours to fix; report our leaks only via
+    # the unit tests.
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=0"
