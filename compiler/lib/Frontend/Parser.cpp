@@ -712,7 +712,7 @@ LogicalResult Parser::checkInput(SMLoc loc, ArrayRef<Arg> args) {
   }
   if (const Arg *arg = findArg(args, "dtype")) {
     static constexpr StringRef dtypes[] = {"float32", "int64", "int32"};
-    unsigned index;
+    unsigned index = 0;
     if (failed(getChoice(*arg, dtypes, index)))
       return failure();
     spec.input.dtype = index == 0   ? InputDType::Float32
@@ -769,7 +769,7 @@ LogicalResult Parser::checkRnn(SMLoc loc, std::string name,
       result = getSize(arg, rnn.numLayers);
     } else if (option == "nonlinearity") {
       static constexpr StringRef choices[] = {"tanh", "relu"};
-      unsigned index;
+      unsigned index = 0;
       result = getChoice(arg, choices, index);
       rnn.tanh = index == 0;
     } else if (option == "bias") {
@@ -822,7 +822,7 @@ LogicalResult Parser::checkLinear(SMLoc loc, std::string name,
       result = getBool(arg, head.bias);
     } else if (option == "on") {
       static constexpr StringRef choices[] = {"last", "all"};
-      unsigned index;
+      unsigned index = 0;
       result = getChoice(arg, choices, index);
       head.on = index == 0 ? HeadKind::Last : HeadKind::All;
     }
@@ -849,7 +849,7 @@ LogicalResult Parser::checkLoss(SMLoc loc, std::string name, LossKind kind,
     return failure();
   if (const Arg *arg = findArg(args, "reduction")) {
     static constexpr StringRef choices[] = {"mean"};
-    unsigned index;
+    unsigned index = 0;
     if (failed(getChoice(*arg, choices, index)))
       return failure();
   }
