@@ -1,0 +1,162 @@
+//===- safetensors.h - safetensors parameter and tensor files -----*- C -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+//
+// This file declares loading and saving a flat parameter buffer as a
+// safetensors file (https://github.com/huggingface/safetensors), the format
+// of PyTorch's `save_file(model.state_dict())`, and a small generic reader
+// for any safetensors file (used to compare gradient files).
+//
+// A safetensors file is an 8-byte little-endian header length N, N bytes of
+// JSON mapping tensor names to {"dtype", "shape", "data_offsets"} (plus an
+// optional "__metadata__" string map), then the data area; offsets are
+// relative to the data area. The readers validate the whole header and never
+// read or allocate beyond what the file holds.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RNNRT_SAFETENSORS_H
+#define RNNRT_SAFETENSORS_H
+
+#include "rnnrt/params.h"
+#include "rnnrt/status.h"
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+//===----------------------------------------------------------------------===//
+// Parameter buffers
+//===----------------------------------------------------------------------===//
+
+/// Loads every tensor named in `table` (of `count` rows) from the safetensors
+/// file at `path` into `params` (of `param_size` floats), at each row's
+/// offset. Tensors may be stored as F32, F64, F16 or BF16 and are converted to
+/// float. Tensors in the file that the table does not name are ignored, so a
+/// checkpoint with extra entries (e.g. optimizer state) still loads.
+///
+/// Ownership: nothing is retained. NULL: `path` must not be NULL; `table` may
+/// be NULL only if `count` is 0, `params` only if `param_size` is 0.
+/// Thread-safe for distinct `params` buffers.
+/// Errors:
+///  - RNNRT_INVALID_ARGUMENT: a bad argument or table row (as for
+///    rnnrt_params_init_default), a tensor whose shape differs from its row
+///    (the message shows both), or an unsupported dtype (the message names
+///    the tensor and the dtype);
+///  - RNNRT_NOT_FOUND: no file at `path`, or a tensor missing from the file
+///    (the message names it);
+///  - RNNRT_DATA_LOSS: a truncated file, a header length beyond the file or
+///    above 100 MB, a header that is not a JSON object of well-formed tensor
+///    entries, offsets outside the data area or reversed, or a byte size that
+///    does not match shape and dtype;
+///  - RNNRT_RESOURCE_EXHAUSTED: out of memory.
+/// The whole table is checked against the header before anything is copied,
+/// so on every error but an I/O failure while reading data `params` is
+/// unchanged.
+RNNRT_API rnnrt_status_t rnnrt_params_load_safetensors(
+    const char *path, const rnnc_param_info_t *table, int64_t count,
+    float *params, int64_t param_size);
+
+/// Writes the tensors of `table` (of `count` rows) from `params` (of
+/// `param_size` floats) as F32 tensors to a new safetensors file at `path`,
+/// replacing any existing file. The header holds the tensors in table order
+/// with contiguous offsets and `"__metadata__": {"format": "pt"}`, padded with
+/// spaces to a multiple of 8 bytes as the reference implementation does, so
+/// Python's `safetensors.torch.load_file` reads it. Also used for gradient
+/// buffers, which share the parameter layout.
+///
+/// Ownership: nothing is retained. NULL: as for
+/// rnnrt_params_load_safetensors. Thread-safe for distinct paths.
+/// Errors: RNNRT_INVALID_ARGUMENT for a bad argument or row (as for
+/// rnnrt_params_init_default), duplicate names or a name that is not valid
+/// UTF-8; RNNRT_NOT_FOUND if the directory does not exist;
+/// RNNRT_RESOURCE_EXHAUSTED if the disk is full; RNNRT_UNKNOWN for other I/O
+/// errors. A partly written file is removed.
+RNNRT_API rnnrt_status_t rnnrt_params_save_safetensors(
+    const char *path, const rnnc_param_info_t *table, int64_t count,
+    const float *params, int64_t param_size);
+
+//===----------------------------------------------------------------------===//
+// rnnrt_tensor_file_t
+//===----------------------------------------------------------------------===//
+
+/// An opened, validated safetensors file whose tensors can be listed and read
+/// by index. Opaque.
+typedef struct rnnrt_tensor_file_t rnnrt_tensor_file_t;
+
+/// Opens the safetensors file at `path`, validates its header (the same
+/// checks as rnnrt_params_load_safetensors) and stores `*out_file`. Tensors
+/// are listed in the order of their data offsets (ties by name).
+///
+/// Ownership: the caller owns `*out_file` and frees it with
+/// rnnrt_tensor_file_destroy(). NULL: `path` and `out_file` must not be NULL.
+/// `*out_file` is set to NULL on error. Thread-safe.
+/// Errors: RNNRT_INVALID_ARGUMENT, RNNRT_NOT_FOUND, RNNRT_DATA_LOSS,
+/// RNNRT_RESOURCE_EXHAUSTED as for rnnrt_params_load_safetensors.
+RNNRT_API rnnrt_status_t rnnrt_tensor_file_open(const char *path,
+                                                rnnrt_tensor_file_t **out_file);
+
+/// Closes `file` and frees it. NULL is a no-op. Not thread-safe with other
+/// uses of the same file.
+RNNRT_API void rnnrt_tensor_file_destroy(rnnrt_tensor_file_t *file);
+
+/// Returns the number of tensors in `file` ("__metadata__" is not a tensor),
+/// or 0 if `file` is NULL.
+RNNRT_API int64_t rnnrt_tensor_file_count(const rnnrt_tensor_file_t *file);
+
+/// Returns the name of tensor `index`, or NULL if `file` is NULL or `index` is
+/// outside [0, count). The string is owned by `file`.
+RNNRT_API const char *rnnrt_tensor_file_name(const rnnrt_tensor_file_t *file,
+                                             int64_t index);
+
+/// Returns the safetensors dtype string of tensor `index` ("F32", "BF16",
+/// "I64", ...), or NULL if `file` is NULL or `index` is out of range. The
+/// string is owned by `file`.
+RNNRT_API const char *rnnrt_tensor_file_dtype(const rnnrt_tensor_file_t *file,
+                                              int64_t index);
+
+/// Returns the rank of tensor `index`, or -1 if `file` is NULL or `index` is
+/// out of range.
+RNNRT_API int64_t rnnrt_tensor_file_rank(const rnnrt_tensor_file_t *file,
+                                         int64_t index);
+
+/// Returns dimension `dim` of tensor `index`, or -1 if any argument is out of
+/// range.
+RNNRT_API int64_t rnnrt_tensor_file_dim(const rnnrt_tensor_file_t *file,
+                                        int64_t index, int64_t dim);
+
+/// Returns the number of elements of tensor `index`, or -1 if `file` is NULL
+/// or `index` is out of range.
+RNNRT_API int64_t rnnrt_tensor_file_numel(const rnnrt_tensor_file_t *file,
+                                          int64_t index);
+
+/// Stores in `*out_index` the index of the tensor called `name`.
+///
+/// NULL: no argument may be NULL. Thread-safe.
+/// Errors: RNNRT_INVALID_ARGUMENT for a NULL argument; RNNRT_NOT_FOUND if
+/// there is no such tensor (`*out_index` is then -1).
+RNNRT_API rnnrt_status_t rnnrt_tensor_file_find(const rnnrt_tensor_file_t *file,
+                                                const char *name,
+                                                int64_t *out_index);
+
+/// Reads tensor `index` into `out_data`, which holds `capacity` floats,
+/// converting F32, F64, F16 and BF16 to float.
+///
+/// Ownership: nothing is retained. NULL: `file` must not be NULL; `out_data`
+/// may be NULL only for an empty tensor. Thread-safe (reads are serialized).
+/// Errors: RNNRT_INVALID_ARGUMENT for a NULL argument or an unsupported dtype;
+/// RNNRT_OUT_OF_RANGE for a bad index or a `capacity` below the tensor's
+/// numel; RNNRT_DATA_LOSS if the file was truncated since it was opened.
+RNNRT_API rnnrt_status_t rnnrt_tensor_file_read_f32(
+    const rnnrt_tensor_file_t *file, int64_t index, float *out_data,
+    int64_t capacity);
+
+#ifdef __cplusplus
+} // extern "C"
+#endif
+
+#endif // RNNRT_SAFETENSORS_H
