@@ -24,6 +24,10 @@
 #include <memory>
 #include <string>
 
+namespace mlir {
+class DialectRegistry;
+} // namespace mlir
+
 namespace rnnc {
 
 /// Target and optimization settings of the back end.
@@ -35,6 +39,11 @@ struct CodegenOptions {
   std::string targetCPU;
 };
 
+/// Registers the builtin and LLVM dialect translations to LLVM IR in
+/// `registry`. translateAndOptimize registers them on the module's context
+/// itself; the pipeline may call this too when it registers its dialects.
+void registerLLVMTranslations(mlir::DialectRegistry &registry);
+
 /// Initializes the native target, asm printer and parser once per process.
 void initializeNativeTarget();
 
@@ -43,7 +52,8 @@ llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const CodegenOptions &options);
 
 /// Translates an LLVM-dialect module to LLVM IR, sets its triple and data
-/// layout from `tm`, and runs LLVM's default O<n> pipeline on it.
+/// layout from `tm`, tags every function definition with `tm`'s CPU and
+/// features, verifies it, and runs LLVM's default O<n> pipeline on it.
 llvm::Expected<std::unique_ptr<llvm::Module>>
 translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
                      llvm::TargetMachine &tm, unsigned optLevel);
