@@ -14,6 +14,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::rnn;
@@ -88,7 +89,14 @@ LogicalResult StackedRnnOp::verify() {
   if (layers <= 0)
     return emitOpError("num_layers must be positive, got ") << layers;
   int64_t dirs = getNumDirections();
-  int64_t expectedWeights = layers * dirs * getWeightsPerCell();
+  // Huge attribute values must not wrap around in the products below: a
+  // wrapped weight count could match the operand list and send getWeight()
+  // out of bounds.
+  int64_t expectedWeights, width;
+  if (llvm::MulOverflow(layers, dirs * getWeightsPerCell(), expectedWeights))
+    return emitOpError("num_layers is too large, got ") << layers;
+  if (llvm::MulOverflow(hidden, dirs, width))
+    return emitOpError("hidden_size is too large, got ") << hidden;
   if (static_cast<int64_t>(getWeights().size()) != expectedWeights)
     return emitOpError("expects ")
            << expectedWeights << " weights (" << layers << " layers x " << dirs
@@ -110,7 +118,7 @@ LogicalResult StackedRnnOp::verify() {
       if (l == 0) {
         if (failed(checkSameDim(*this, wIH, "weight_ih", 1, input, "input", 2)))
           return failure();
-      } else if (failed(checkDim(*this, wIH, "weight_ih", 1, hidden * dirs))) {
+      } else if (failed(checkDim(*this, wIH, "weight_ih", 1, width))) {
         return failure();
       }
       if (failed(verifyCellParameters(
@@ -124,7 +132,7 @@ LogicalResult StackedRnnOp::verify() {
   Value input = getInput(), output = getOutput(), hN = getHN();
   if (failed(checkSameDim(*this, output, "output", 0, input, "input", 0)) ||
       failed(checkSameDim(*this, output, "output", 1, input, "input", 1)) ||
-      failed(checkDim(*this, output, "output", 2, hidden * dirs)) ||
+      failed(checkDim(*this, output, "output", 2, width)) ||
       failed(checkDim(*this, hN, "h_n", 0, layers * dirs)) ||
       failed(checkSameDim(*this, hN, "h_n", 1, input, "input", 1)) ||
       failed(checkDim(*this, hN, "h_n", 2, hidden)))
@@ -140,7 +148,7 @@ LogicalResult StackedRnnOp::verify() {
     if (failed(checkDim(*this, scratch, "scratch", 0, 2)) ||
         failed(checkSameDim(*this, scratch, "scratch", 1, input, "input", 0)) ||
         failed(checkSameDim(*this, scratch, "scratch", 2, input, "input", 1)) ||
-        failed(checkDim(*this, scratch, "scratch", 3, hidden * dirs)))
+        failed(checkDim(*this, scratch, "scratch", 3, width)))
       return failure();
   } else if (layers > 1) {
     return emitOpError("requires a scratch buffer when num_layers > 1");
@@ -253,9 +261,12 @@ LogicalResult LinearOp::verify() {
 
 LogicalResult FromPtrOp::verify() {
   auto type = cast<MemRefType>(getResult().getType());
-  if (!type.getLayout().isIdentity() || !type.isDynamicDim(0))
+  // The base is an `!llvm.ptr` in address space 0, so the view must be in
+  // the default memory space too.
+  if (!type.getLayout().isIdentity() || !type.isDynamicDim(0) ||
+      type.getMemorySpace())
     return emitOpError("result must be a dynamically sized memref with the "
-                       "identity layout, got ")
+                       "identity layout in the default memory space, got ")
            << type;
   return success();
 }
