@@ -1,0 +1,144 @@
+// RUN: rnn-opt %s --rnn-expand-stacked -split-input-file | FileCheck %s --implicit-check-not=rnn.stacked_rnn
+
+/// rnn-expand-stacked splits rnn.stacked_rnn into one rnn.layer per layer
+/// and direction, in PyTorch's order. Checked here: which buffer each layer
+/// reads and writes (the model input, the alternating scratch halves, the
+/// forward or reverse half of the output), which h_n row carries its state
+/// and how that row is initialized (copy from h0, or zero fill), and that
+/// lengths, biases and the nonlinearity are forwarded unchanged.
+///
+/// (The `layers-created` statistic is not checked: LLVM 22 here is built
+/// without LLVM_ENABLE_STATS, so --mlir-pass-statistics prints nothing.)
+
+// CHECK-LABEL: func @one_layer_unidirectional
+// CHECK-SAME:    (%[[X:[^:]*]]: memref<5x2x3xf32>, %[[W_IH:[^:]*]]: memref<4x3xf32>, %[[W_HH:[^:]*]]: memref<4x4xf32>, %[[Y:[^:]*]]: memref<5x2x4xf32>, %[[H_N:[^:]*]]: memref<1x2x4xf32>)
+// CHECK-DAG:     %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-DAG:     %[[STATE:.*]] = memref.subview %[[H_N]][0, 0, 0] [1, 2, 4] [1, 1, 1]
+// CHECK:         linalg.fill ins(%[[ZERO]] : f32) outs(%[[STATE]] :
+// CHECK:         %[[OUT:.*]] = memref.subview %[[Y]][0, 0, 0] [5, 2, 4] [1, 1, 1]
+// CHECK:         rnn.layer %[[X]] : memref<5x2x3xf32>
+// CHECK-SAME:      weights(%[[W_IH]], %[[W_HH]] :
+// CHECK-SAME:      outs(%[[OUT]], %[[STATE]] :
+// CHECK-SAME:      {nonlinearity = #rnn.nonlinearity<relu>}
+// CHECK-NOT:     rnn.layer
+// CHECK:         return
+func.func @one_layer_unidirectional(%x: memref<5x2x3xf32>, %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>, %y: memref<5x2x4xf32>, %h_n: memref<1x2x4xf32>) {
+  rnn.stacked_rnn %x : memref<5x2x3xf32>
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outs(%y, %h_n : memref<5x2x4xf32>, memref<1x2x4xf32>)
+      {hidden_size = 4 : i64, num_layers = 1 : i64,
+       nonlinearity = #rnn.nonlinearity<relu>, bias = false}
+  return
+}
+
+// -----
+
+/// Three layers: layer 0 writes scratch half 0, layer 1 reads half 0 and
+/// writes half 1, layer 2 reads half 1 and writes the output. Layer l keeps
+/// its state in row l of h_n.
+
+// CHECK-LABEL: func @three_layers_unidirectional
+// CHECK-SAME:    (%[[X:[^:]*]]: memref<5x2x3xf32>, %[[W_IH0:[^:]*]]: memref<4x3xf32>, %[[W_IH:[^:]*]]: memref<4x4xf32>, %[[W_HH:[^:]*]]: memref<4x4xf32>, %[[Y:[^:]*]]: memref<5x2x4xf32>, %[[H_N:[^:]*]]: memref<3x2x4xf32>, %[[SCRATCH:[^:]*]]: memref<2x5x2x4xf32>)
+// CHECK-DAG:     %[[HALF0:.*]] = memref.subview %[[SCRATCH]][0, 0, 0, 0] [1, 5, 2, 4] [1, 1, 1, 1]
+// CHECK-DAG:     %[[STATE0:.*]] = memref.subview %[[H_N]][0, 0, 0] [1, 2, 4]
+// CHECK:         %[[OUT0:.*]] = memref.subview %[[HALF0]][0, 0, 0] [5, 2, 4]
+// CHECK:         rnn.layer %[[X]] : {{.*}} weights(%[[W_IH0]], %[[W_HH]] : {{.*}} outs(%[[OUT0]], %[[STATE0]] :
+// CHECK:         %[[HALF1:.*]] = memref.subview %[[SCRATCH]][1, 0, 0, 0] [1, 5, 2, 4] [1, 1, 1, 1]
+// CHECK:         %[[STATE1:.*]] = memref.subview %[[H_N]][1, 0, 0] [1, 2, 4]
+// CHECK:         %[[OUT1:.*]] = memref.subview %[[HALF1]][0, 0, 0] [5, 2, 4]
+// CHECK:         rnn.layer %[[HALF0]] : {{.*}} weights(%[[W_IH]], %[[W_HH]] : {{.*}} outs(%[[OUT1]], %[[STATE1]] :
+// CHECK:         %[[STATE2:.*]] = memref.subview %[[H_N]][2, 0, 0] [1, 2, 4]
+// CHECK:         %[[OUT2:.*]] = memref.subview %[[Y]][0, 0, 0] [5, 2, 4]
+// CHECK:         rnn.layer %[[HALF1]] : {{.*}} weights(%[[W_IH]], %[[W_HH]] : {{.*}} outs(%[[OUT2]], %[[STATE2]] :
+// CHECK-NOT:     rnn.layer
+// CHECK:         return
+func.func @three_layers_unidirectional(%x: memref<5x2x3xf32>, %w_ih0: memref<4x3xf32>, %w_ih: memref<4x4xf32>, %w_hh: memref<4x4xf32>, %y: memref<5x2x4xf32>, %h_n: memref<3x2x4xf32>, %scratch: memref<2x5x2x4xf32>) {
+  rnn.stacked_rnn %x : memref<5x2x3xf32>
+      weights(%w_ih0, %w_hh, %w_ih, %w_hh, %w_ih, %w_hh
+              : memref<4x3xf32>, memref<4x4xf32>, memref<4x4xf32>,
+                memref<4x4xf32>, memref<4x4xf32>, memref<4x4xf32>)
+      outs(%y, %h_n : memref<5x2x4xf32>, memref<3x2x4xf32>)
+      scratch(%scratch : memref<2x5x2x4xf32>)
+      {hidden_size = 4 : i64, num_layers = 3 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
+  return
+}
+
+// -----
+
+/// One bidirectional layer: the forward direction writes output columns
+/// [0, H) and h_n row 0; the reverse direction, with its own parameters,
+/// writes columns [H, 2H) and h_n row 1.
+
+// CHECK-LABEL: func @bidirectional
+// CHECK-SAME:    (%[[X:[^:]*]]: memref<5x?x3xf32>, %[[W_IH_F:[^:]*]]: memref<4x3xf32>, %[[W_HH_F:[^:]*]]: memref<4x4xf32>, %[[W_IH_R:[^:]*]]: memref<4x3xf32>, %[[W_HH_R:[^:]*]]: memref<4x4xf32>, %[[Y:[^:]*]]: memref<5x?x8xf32>, %[[H_N:[^:]*]]: memref<2x?x4xf32>)
+// CHECK:         %[[BATCH:.*]] = memref.dim %[[X]], %{{.*}} : memref<5x?x3xf32>
+// CHECK:         %[[STATE_F:.*]] = memref.subview %[[H_N]][0, 0, 0] [1, %[[BATCH]], 4]
+// CHECK:         %[[OUT_F:.*]] = memref.subview %[[Y]][0, 0, 0] [5, %[[BATCH]], 4] [1, 1, 1] : memref<5x?x8xf32> to memref<5x?x4xf32, strided<[?, 8, 1]>>
+// CHECK:         rnn.layer %[[X]] : {{.*}} weights(%[[W_IH_F]], %[[W_HH_F]] : {{.*}} outs(%[[OUT_F]], %[[STATE_F]] :
+// CHECK-SAME:      {nonlinearity = #rnn.nonlinearity<tanh>}
+// CHECK:         %[[STATE_R:.*]] = memref.subview %[[H_N]][1, 0, 0] [1, %[[BATCH]], 4]
+// CHECK:         %[[OUT_R:.*]] = memref.subview %[[Y]][0, 0, 4] [5, %[[BATCH]], 4] [1, 1, 1] : memref<5x?x8xf32> to memref<5x?x4xf32, strided<[?, 8, 1], offset: 4>>
+// CHECK:         rnn.layer %[[X]] : {{.*}} weights(%[[W_IH_R]], %[[W_HH_R]] : {{.*}} outs(%[[OUT_R]], %[[STATE_R]] :
+// CHECK-SAME:      {nonlinearity = #rnn.nonlinearity<tanh>, reverse}
+func.func @bidirectional(%x: memref<5x?x3xf32>, %w_ih_f: memref<4x3xf32>, %w_hh_f: memref<4x4xf32>, %w_ih_r: memref<4x3xf32>, %w_hh_r: memref<4x4xf32>, %y: memref<5x?x8xf32>, %h_n: memref<2x?x4xf32>) {
+  rnn.stacked_rnn %x : memref<5x?x3xf32>
+      weights(%w_ih_f, %w_hh_f, %w_ih_r, %w_hh_r
+              : memref<4x3xf32>, memref<4x4xf32>, memref<4x3xf32>, memref<4x4xf32>)
+      outs(%y, %h_n : memref<5x?x8xf32>, memref<2x?x4xf32>)
+      {hidden_size = 4 : i64, num_layers = 1 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false, bidirectional}
+  return
+}
+
+// -----
+
+/// With h0, each layer's h_n row is copied from the same row of h0 (no
+/// zero fill); lengths and biases reach every layer.
+
+// CHECK-LABEL: func @h0_lengths_and_bias
+// CHECK-SAME:    (%[[X:[^:]*]]: memref<5x2x3xf32>, %[[LEN:[^:]*]]: memref<2xi64>, %[[H0:[^:]*]]: memref<2x2x4xf32>, %[[W_IH:[^:]*]]: memref<4x3xf32>, %[[W_HH:[^:]*]]: memref<4x4xf32>, %[[B_IH:[^:]*]]: memref<4xf32>, %[[B_HH:[^:]*]]: memref<4xf32>, %[[Y:[^:]*]]: memref<5x2x8xf32>, %[[H_N:[^:]*]]: memref<2x2x4xf32>)
+// CHECK-NOT:     linalg.fill
+// CHECK:         %[[STATE_F:.*]] = memref.subview %[[H_N]][0, 0, 0] [1, 2, 4]
+// CHECK:         %[[INIT_F:.*]] = memref.subview %[[H0]][0, 0, 0] [1, 2, 4]
+// CHECK:         linalg.copy ins(%[[INIT_F]] : {{.*}}) outs(%[[STATE_F]] :
+// CHECK:         rnn.layer %[[X]] : memref<5x2x3xf32> lengths(%[[LEN]] : memref<2xi64>)
+// CHECK-SAME:      weights(%[[W_IH]], %[[W_HH]] :
+// CHECK-SAME:      bias(%[[B_IH]], %[[B_HH]] :
+// CHECK-SAME:      outs(%{{.*}}, %[[STATE_F]] :
+// CHECK:         %[[STATE_R:.*]] = memref.subview %[[H_N]][1, 0, 0] [1, 2, 4]
+// CHECK:         %[[INIT_R:.*]] = memref.subview %[[H0]][1, 0, 0] [1, 2, 4]
+// CHECK:         linalg.copy ins(%[[INIT_R]] : {{.*}}) outs(%[[STATE_R]] :
+// CHECK:         rnn.layer %[[X]] : memref<5x2x3xf32> lengths(%[[LEN]] : memref<2xi64>)
+// CHECK-SAME:      bias(%[[B_IH]], %[[B_HH]] :
+// CHECK-SAME:      outs(%{{.*}}, %[[STATE_R]] :
+// CHECK-SAME:      reverse
+// CHECK-NOT:     linalg.fill
+func.func @h0_lengths_and_bias(%x: memref<5x2x3xf32>, %len: memref<2xi64>, %h0: memref<2x2x4xf32>, %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>, %b_ih: memref<4xf32>, %b_hh: memref<4xf32>, %y: memref<5x2x8xf32>, %h_n: memref<2x2x4xf32>) {
+  rnn.stacked_rnn %x : memref<5x2x3xf32> lengths(%len : memref<2xi64>)
+      h0(%h0 : memref<2x2x4xf32>)
+      weights(%w_ih, %w_hh, %b_ih, %b_hh, %w_ih, %w_hh, %b_ih, %b_hh
+              : memref<4x3xf32>, memref<4x4xf32>, memref<4xf32>, memref<4xf32>,
+                memref<4x3xf32>, memref<4x4xf32>, memref<4xf32>, memref<4xf32>)
+      outs(%y, %h_n : memref<5x2x8xf32>, memref<2x2x4xf32>)
+      {hidden_size = 4 : i64, num_layers = 1 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = true, bidirectional}
+  return
+}
+
+// -----
+
+/// Nothing to expand: a step-level layer is left alone.
+
+// CHECK-LABEL: func @negative_layer_is_untouched
+// CHECK-NOT:     memref.subview
+// CHECK-NOT:     linalg.
+// CHECK:         rnn.layer
+// CHECK-NEXT:    return
+func.func @negative_layer_is_untouched(%x: memref<5x2x3xf32>, %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>, %y: memref<5x2x4xf32>, %state: memref<2x4xf32>) {
+  rnn.layer %x : memref<5x2x3xf32>
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outs(%y, %state : memref<5x2x4xf32>, memref<2x4xf32>)
+      {nonlinearity = #rnn.nonlinearity<tanh>}
+  return
+}
