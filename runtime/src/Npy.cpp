@@ -218,7 +218,9 @@ private:
     char quote = text[pos++];
     while (pos < text.size() && text[pos] != quote) {
       // numpy never writes escapes; refusing them keeps this simple.
-      if (text[pos] == '\\' || text[pos] == '\n')
+      if (text[pos] == '\n')
+        return error("unterminated string");
+      if (text[pos] == '\\')
         return error("unsupported character in string");
       out += text[pos++];
     }
@@ -362,7 +364,7 @@ rnnrt_status_t rnnrt_npy_read(const char *path, rnnrt_array_t **out_array) {
     if (rnnrt_status_t status = file.openForRead(path))
       return status;
     unsigned char prefix[12];
-    if (file.size() < 10 || !file.readAt(0, prefix, 10) ||
+    if (file.size() < 8 || !file.readAt(0, prefix, 8) ||
         std::memcmp(prefix, kMagic, 6) != 0)
       return fail(RNNRT_DATA_LOSS, "{}: not a .npy file (bad magic string)",
                   path);

@@ -100,6 +100,9 @@ rnnrt_status_t File::openForRead(const char *path) {
     return fail(RNNRT_INVALID_ARGUMENT, "{}: not a regular file", path);
   }
   fileSize = static_cast<int64_t>(info.st_size);
+  // Reads are few and large (a header, whole tensors): stdio's buffer would
+  // only add a copy.
+  std::setvbuf(stream, nullptr, _IONBF, 0);
   return RNNRT_OK;
 }
 
