@@ -117,7 +117,7 @@ llvm::Expected<Array> readNpy(const std::string &path, const char *what) {
 std::vector<int64_t> shapeOf(const rnnrt_array_t *array) {
   std::vector<int64_t> shape;
   for (int64_t i = 0; i < rnnrt_array_rank(array); ++i)
-    shape.push_back(rnnrt_array_dim(array, i));
+    shape.push_back(rnnrt_array_shape(array, i));
   return shape;
 }
 
@@ -125,17 +125,7 @@ std::string shapeString(const std::vector<int64_t> &shape) {
   return fmt::format("({})", fmt::join(shape, ", "));
 }
 
-const char *dtypeName(rnnrt_dtype_t dtype) {
-  switch (dtype) {
-  case RNNRT_DTYPE_FLOAT32:
-    return "float32";
-  case RNNRT_DTYPE_INT64:
-    return "int64";
-  case RNNRT_DTYPE_INT32:
-    return "int32";
-  }
-  return "unknown";
-}
+const char *dtypeName(rnnrt_dtype_t dtype) { return rnnrt_dtype_name(dtype); }
 
 /// Integer contents of `array` (int64 or int32) widened to int64.
 llvm::Expected<std::vector<int64_t>> integers(const rnnrt_array_t *array,
