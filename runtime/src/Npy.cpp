@@ -51,7 +51,7 @@ struct rnnrt_array_t {
 };
 
 int64_t rnnrt_dtype_size(rnnrt_dtype_t dtype) {
-  switch (dtype) {
+  switch (enumValue(dtype)) {
   case RNNRT_DTYPE_FLOAT32:
   case RNNRT_DTYPE_INT32:
     return 4;
@@ -62,7 +62,7 @@ int64_t rnnrt_dtype_size(rnnrt_dtype_t dtype) {
 }
 
 const char *rnnrt_dtype_name(rnnrt_dtype_t dtype) {
-  switch (dtype) {
+  switch (enumValue(dtype)) {
   case RNNRT_DTYPE_FLOAT32:
     return "float32";
   case RNNRT_DTYPE_INT32:
@@ -75,7 +75,7 @@ const char *rnnrt_dtype_name(rnnrt_dtype_t dtype) {
 
 /// The numpy descr of `dtype`.
 static const char *dtypeDescr(rnnrt_dtype_t dtype) {
-  switch (dtype) {
+  switch (enumValue(dtype)) {
   case RNNRT_DTYPE_FLOAT32:
     return "<f4";
   case RNNRT_DTYPE_INT32:
@@ -88,12 +88,16 @@ static const char *dtypeDescr(rnnrt_dtype_t dtype) {
 
 /// Checks dtype, rank and shape and computes the byte size; `what` names the
 /// API function in messages.
-static rnnrt_status_t checkArrayArgs(const char *what, rnnrt_dtype_t dtype,
+/// `dtype` is taken by reference: it comes from C unchecked, and is read as
+/// an enum only once it is known to be valid.
+static rnnrt_status_t checkArrayArgs(const char *what,
+                                     const rnnrt_dtype_t &dtype,
                                      const int64_t *shape, int64_t rank,
                                      int64_t &numel, int64_t &bytes) {
-  if (rnnrt_dtype_size(dtype) == 0)
-    return fail(RNNRT_INVALID_ARGUMENT, "{}: unknown dtype {}", what,
-                static_cast<int>(dtype));
+  int64_t value = enumValue(dtype);
+  if (value != RNNRT_DTYPE_FLOAT32 && value != RNNRT_DTYPE_INT64 &&
+      value != RNNRT_DTYPE_INT32)
+    return fail(RNNRT_INVALID_ARGUMENT, "{}: unknown dtype {}", what, value);
   if (rank < 0 || rank > kMaxRank)
     return fail(RNNRT_INVALID_ARGUMENT, "{}: rank {} is not in [0, {}]", what,
                 rank, kMaxRank);
@@ -111,9 +115,10 @@ static rnnrt_status_t checkArrayArgs(const char *what, rnnrt_dtype_t dtype,
 }
 
 /// Allocates a zeroed array; the arguments are already checked.
-static std::unique_ptr<rnnrt_array_t>
-allocateArray(rnnrt_dtype_t dtype, std::vector<int64_t> shape, int64_t numel,
-              int64_t bytes) {
+static std::unique_ptr<rnnrt_array_t> allocateArray(rnnrt_dtype_t dtype,
+                                                    std::vector<int64_t> shape,
+                                                    int64_t numel,
+                                                    int64_t bytes) {
   auto array = std::make_unique<rnnrt_array_t>();
   array->dtype = dtype;
   array->shape = std::move(shape);
@@ -206,9 +211,8 @@ private:
     return true;
   }
   void skipSpace() {
-    while (pos < text.size() &&
-           (text[pos] == ' ' || text[pos] == '\n' || text[pos] == '\t' ||
-            text[pos] == '\r'))
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n' ||
+                                 text[pos] == '\t' || text[pos] == '\r'))
       ++pos;
   }
 
@@ -321,8 +325,7 @@ rnnrt_status_t rnnrt_array_create(rnnrt_dtype_t dtype, const int64_t *shape,
     if (rnnrt_status_t status = checkArrayArgs("rnnrt_array_create", dtype,
                                                shape, rank, numel, bytes))
       return status;
-    *out_array = allocateArray(dtype,
-                               std::vector<int64_t>(shape, shape + rank),
+    *out_array = allocateArray(dtype, std::vector<int64_t>(shape, shape + rank),
                                numel, bytes)
                      .release();
     return RNNRT_OK;
@@ -474,11 +477,14 @@ rnnrt_status_t rnnrt_npy_write(const char *path, rnnrt_dtype_t dtype,
     // final newline, and always adds at least one space.
     int major = 1;
     int64_t prefixSize = 10;
-    int64_t padding = kAlign - (prefixSize + static_cast<int64_t>(header.size()) + 1) % kAlign;
+    int64_t padding =
+        kAlign -
+        (prefixSize + static_cast<int64_t>(header.size()) + 1) % kAlign;
     if (static_cast<int64_t>(header.size()) + padding + 1 > 65535) {
       major = 2;
       prefixSize = 12;
-      padding = kAlign - (prefixSize + static_cast<int64_t>(header.size()) + 1) % kAlign;
+      padding = kAlign -
+                (prefixSize + static_cast<int64_t>(header.size()) + 1) % kAlign;
     }
     header.append(static_cast<size_t>(padding), ' ');
     header += '\n';

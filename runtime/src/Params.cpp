@@ -57,12 +57,11 @@ static void fillNormal(std::mt19937_64 &engine, float *out, int64_t n,
 }
 
 rnnrt_status_t rnnrt_params_init_default(const rnnc_param_info_t *table,
-                                          int64_t count, float *params,
-                                          int64_t param_size, uint64_t seed) {
+                                         int64_t count, float *params,
+                                         int64_t param_size, uint64_t seed) {
   return guard("rnnrt_params_init_default", [&] {
-    if (rnnrt_status_t status =
-            validateTable("rnnrt_params_init_default", table, count, params,
-                          param_size))
+    if (rnnrt_status_t status = validateTable("rnnrt_params_init_default",
+                                              table, count, params, param_size))
       return status;
     for (int64_t i = 0; i < count; ++i) {
       const rnnc_param_info_t &row = table[i];

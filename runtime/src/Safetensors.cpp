@@ -64,9 +64,9 @@ struct rnnrt_tensor_file_t {
 /// tensor can be listed but not read).
 static int64_t dtypeSize(const std::string &dtype) {
   static const std::unordered_map<std::string, int64_t> sizes = {
-      {"BOOL", 1}, {"U8", 1},  {"I8", 1},   {"F8_E5M2", 1}, {"F8_E4M3", 1},
-      {"I16", 2},  {"U16", 2}, {"F16", 2},  {"BF16", 2},    {"I32", 4},
-      {"U32", 4},  {"F32", 4}, {"I64", 8},  {"U64", 8},     {"F64", 8}};
+      {"BOOL", 1}, {"U8", 1},  {"I8", 1},  {"F8_E5M2", 1}, {"F8_E4M3", 1},
+      {"I16", 2},  {"U16", 2}, {"F16", 2}, {"BF16", 2},    {"I32", 4},
+      {"U32", 4},  {"F32", 4}, {"I64", 8}, {"U64", 8},     {"F64", 8}};
   auto it = sizes.find(dtype);
   return it == sizes.end() ? 0 : it->second;
 }
@@ -209,8 +209,8 @@ static rnnrt_status_t parseEntry(const std::string &path,
 }
 
 /// Opens and validates the file at `path`.
-static rnnrt_status_t openTensorFile(const char *path,
-                                     std::unique_ptr<rnnrt_tensor_file_t> &out) {
+static rnnrt_status_t
+openTensorFile(const char *path, std::unique_ptr<rnnrt_tensor_file_t> &out) {
   auto file = std::make_unique<rnnrt_tensor_file_t>();
   file->path = path;
   if (rnnrt_status_t status = file->file.openForRead(path))
@@ -248,8 +248,8 @@ static rnnrt_status_t openTensorFile(const char *path,
                 e.what());
   }
   if (!json.is_object())
-    return fail(RNNRT_DATA_LOSS, "{}: header is a JSON {}, not an object",
-                path, json.type_name());
+    return fail(RNNRT_DATA_LOSS, "{}: header is a JSON {}, not an object", path,
+                json.type_name());
 
   for (const auto &[name, value] : json.items()) {
     if (name == "__metadata__") {
@@ -325,16 +325,15 @@ static rnnrt_status_t readEntry(const rnnrt_tensor_file_t &file,
 //===----------------------------------------------------------------------===//
 
 rnnrt_status_t rnnrt_params_load_safetensors(const char *path,
-                                              const rnnc_param_info_t *table,
-                                              int64_t count, float *params,
-                                              int64_t param_size) {
+                                             const rnnc_param_info_t *table,
+                                             int64_t count, float *params,
+                                             int64_t param_size) {
   return guard("rnnrt_params_load_safetensors", [&] {
     if (!path)
       return fail(RNNRT_INVALID_ARGUMENT,
                   "rnnrt_params_load_safetensors: path is NULL");
-    if (rnnrt_status_t status =
-            validateTable("rnnrt_params_load_safetensors", table, count,
-                          params, param_size))
+    if (rnnrt_status_t status = validateTable("rnnrt_params_load_safetensors",
+                                              table, count, params, param_size))
       return status;
     std::unique_ptr<rnnrt_tensor_file_t> file;
     if (rnnrt_status_t status = openTensorFile(path, file))
@@ -357,8 +356,7 @@ rnnrt_status_t rnnrt_params_load_safetensors(const char *path,
       std::vector<int64_t> expected(row.shape, row.shape + row.rank);
       if (entry.shape != expected)
         return fail(RNNRT_INVALID_ARGUMENT,
-                    "{}: tensor '{}' has shape {}, expected {}", path,
-                    row.name,
+                    "{}: tensor '{}' has shape {}, expected {}", path, row.name,
                     formatShape(entry.shape.data(),
                                 static_cast<int64_t>(entry.shape.size())),
                     formatShape(row.shape, row.rank));
@@ -374,10 +372,9 @@ rnnrt_status_t rnnrt_params_load_safetensors(const char *path,
 }
 
 rnnrt_status_t rnnrt_params_save_safetensors(const char *path,
-                                              const rnnc_param_info_t *table,
-                                              int64_t count,
-                                              const float *params,
-                                              int64_t param_size) {
+                                             const rnnc_param_info_t *table,
+                                             int64_t count, const float *params,
+                                             int64_t param_size) {
   return guard("rnnrt_params_save_safetensors", [&] {
     const char *what = "rnnrt_params_save_safetensors";
     if (!path)
@@ -399,12 +396,12 @@ rnnrt_status_t rnnrt_params_save_safetensors(const char *path,
                     path, name);
       int64_t bytes, end;
       if (!checkedMul(row.numel, 4, bytes) || !checkedAdd(offset, bytes, end))
-        return fail(RNNRT_INVALID_ARGUMENT, "{}: {}: file size overflows",
-                    what, path);
-      json[name] = {{"dtype", "F32"},
-                    {"shape", std::vector<int64_t>(row.shape,
-                                                   row.shape + row.rank)},
-                    {"data_offsets", {offset, end}}};
+        return fail(RNNRT_INVALID_ARGUMENT, "{}: {}: file size overflows", what,
+                    path);
+      json[name] = {
+          {"dtype", "F32"},
+          {"shape", std::vector<int64_t>(row.shape, row.shape + row.rank)},
+          {"data_offsets", {offset, end}}};
       offset = end;
     }
     std::string header;
@@ -509,8 +506,7 @@ const char *rnnrt_tensor_file_dtype(const rnnrt_tensor_file_t *file,
   return entry ? entry->dtype.c_str() : nullptr;
 }
 
-int64_t rnnrt_tensor_file_rank(const rnnrt_tensor_file_t *file,
-                               int64_t index) {
+int64_t rnnrt_tensor_file_rank(const rnnrt_tensor_file_t *file, int64_t index) {
   const TensorEntry *entry = getEntry(file, index);
   return entry ? static_cast<int64_t>(entry->shape.size()) : -1;
 }

@@ -29,7 +29,7 @@ void rnnrt::setLastError(std::string message) {
 //===----------------------------------------------------------------------===//
 
 const char *rnnrt_status_string(rnnrt_status_t status) {
-  switch (status) {
+  switch (enumValue(status)) {
   case RNNRT_OK:
     return "OK";
   case RNNRT_CANCELLED:
@@ -56,9 +56,7 @@ const char *rnnrt_status_string(rnnrt_status_t status) {
   return "UNKNOWN_STATUS";
 }
 
-const char *rnnrt_last_error_message(void) {
-  return lastErrorMessage.c_str();
-}
+const char *rnnrt_last_error_message(void) { return lastErrorMessage.c_str(); }
 
 //===----------------------------------------------------------------------===//
 // Files

@@ -1,4 +1,4 @@
-//===- Support.h - rnnrt internal helpers -------------------------*- C++ -*-===//
+//===- Support.h - rnnrt internal helpers -----------------------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //
@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace rnnrt {
@@ -53,6 +54,15 @@ rnnrt_status_t guard(const char *what, Body &&body) noexcept {
   } catch (...) {
     return fail(RNNRT_INTERNAL, "{}: internal error", what);
   }
+}
+
+/// The integer value of an enum argument from C. A C caller may pass any
+/// int, but in C++ reading an out-of-range value as the enum type is
+/// undefined (UBSan's -fsanitize=enum reports it), so copy the bytes.
+template <typename Enum> int64_t enumValue(const Enum &value) {
+  std::underlying_type_t<Enum> raw;
+  std::memcpy(&raw, &value, sizeof(raw));
+  return static_cast<int64_t>(raw);
 }
 
 /// Stores a * b in `out`; false on int64 overflow or a negative operand.

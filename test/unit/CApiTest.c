@@ -27,6 +27,9 @@ typedef struct rnnc_param_info_t {
 
 /// Returns 0 if a few C calls behave; used from StatusTest.cpp.
 int rnnrtCApiSmokeTest(void);
+/// Returns 0 if out-of-range enum values are rejected; used from
+/// StatusTest.cpp.
+int rnnrtCApiInvalidEnumsTest(void);
 
 int rnnrtCApiSmokeTest(void) {
   rnnc_param_info_t table[1] = {
@@ -46,5 +49,27 @@ int rnnrtCApiSmokeTest(void) {
   rnnrt_array_destroy(array);
   rnnrt_array_destroy(NULL);
   rnnrt_tensor_file_destroy(NULL);
+  return 0;
+}
+
+int rnnrtCApiInvalidEnumsTest(void) {
+  int64_t shape[1] = {2};
+  float data[2] = {0, 0};
+  rnnrt_array_t *array = NULL;
+  if (strcmp(rnnrt_status_string((rnnrt_status_t)-1), "UNKNOWN_STATUS") != 0)
+    return 1;
+  if (strcmp(rnnrt_status_string((rnnrt_status_t)1000), "UNKNOWN_STATUS") != 0)
+    return 2;
+  if (rnnrt_dtype_size((rnnrt_dtype_t)9) != 0)
+    return 3;
+  if (strcmp(rnnrt_dtype_name((rnnrt_dtype_t)-3), "unknown") != 0)
+    return 4;
+  if (rnnrt_array_create((rnnrt_dtype_t)7, shape, 1, &array) !=
+          RNNRT_INVALID_ARGUMENT ||
+      array != NULL || !strstr(rnnrt_last_error_message(), "unknown dtype 7"))
+    return 5;
+  if (rnnrt_npy_write("unused.npy", (rnnrt_dtype_t)42, shape, 1, data) !=
+      RNNRT_INVALID_ARGUMENT)
+    return 6;
   return 0;
 }

@@ -67,9 +67,7 @@ TEST_F(NpyTest, DtypeSizesAndNames) {
   EXPECT_EQ(rnnrt_dtype_size(RNNRT_DTYPE_FLOAT32), 4);
   EXPECT_EQ(rnnrt_dtype_size(RNNRT_DTYPE_INT64), 8);
   EXPECT_EQ(rnnrt_dtype_size(RNNRT_DTYPE_INT32), 4);
-  EXPECT_EQ(rnnrt_dtype_size(static_cast<rnnrt_dtype_t>(9)), 0);
   EXPECT_STREQ(rnnrt_dtype_name(RNNRT_DTYPE_INT64), "int64");
-  EXPECT_STREQ(rnnrt_dtype_name(static_cast<rnnrt_dtype_t>(9)), "unknown");
 }
 
 TEST_F(NpyTest, CreateAndAccessors) {
@@ -107,10 +105,6 @@ TEST_F(NpyTest, CreateErrors) {
                 rnnrt_array_create(RNNRT_DTYPE_INT64, huge, 2, &array),
                 "overflows");
   EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
-                rnnrt_array_create(static_cast<rnnrt_dtype_t>(7), nullptr, 0,
-                                   &array),
-                "unknown dtype 7");
-  EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
                 rnnrt_array_create(RNNRT_DTYPE_FLOAT32, nullptr, 1, &array),
                 "shape is NULL");
   EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
@@ -142,9 +136,12 @@ void roundTrip(NpyTest &test, const std::string &p, rnnrt_dtype_t dtype,
   for (size_t i = 0; i < shape.size(); ++i)
     EXPECT_EQ(rnnrt_array_shape(array, i), shape[i]);
   ASSERT_EQ(rnnrt_array_numel(array), static_cast<int64_t>(data.size()));
-  EXPECT_EQ(std::memcmp(rnnrt_array_data(array), data.data(),
-                        data.size() * sizeof(T)),
-            0);
+  ASSERT_NE(rnnrt_array_data(array), nullptr);
+  if (!data.empty()) {
+    EXPECT_EQ(std::memcmp(rnnrt_array_data(array), data.data(),
+                          data.size() * sizeof(T)),
+              0);
+  }
   rnnrt_array_destroy(array);
   (void)test;
 }
@@ -157,8 +154,8 @@ TEST_F(NpyTest, RoundTripFloat32) {
 }
 
 TEST_F(NpyTest, RoundTripInt64) {
-  std::vector<int64_t> data = {0, -1, int64_t(1) << 40, 7, INT64_MIN,
-                               INT64_MAX};
+  std::vector<int64_t> data = {0, -1,        int64_t(1) << 40,
+                               7, INT64_MIN, INT64_MAX};
   roundTrip(*this, path("i8.npy"), RNNRT_DTYPE_INT64, {6}, data);
 }
 
@@ -193,8 +190,8 @@ TEST_F(NpyTest, WritesNumpyBytes) {
   std::string header = dict + std::string(20, ' ');
   header.append(64 - (10 + header.size() + 1) % 64, ' ');
   header += '\n';
-  EXPECT_EQ(bytes, std::string("\x93NUMPY\x01\x00", 8) +
-                       le(header.size(), 2) + header + floatBytes(data, 6));
+  EXPECT_EQ(bytes, std::string("\x93NUMPY\x01\x00", 8) + le(header.size(), 2) +
+                       header + floatBytes(data, 6));
   EXPECT_EQ((10 + header.size()) % 64, 0u);
 
   int64_t one[1] = {5};
@@ -226,8 +223,8 @@ TEST_F(NpyTest, WriteErrors) {
   int64_t shape[1] = {2};
   float data[2] = {};
   EXPECT_STATUS(RNNRT_NOT_FOUND,
-                rnnrt_npy_write(path("no/dir.npy").c_str(),
-                                RNNRT_DTYPE_FLOAT32, shape, 1, data),
+                rnnrt_npy_write(path("no/dir.npy").c_str(), RNNRT_DTYPE_FLOAT32,
+                                shape, 1, data),
                 "cannot create");
   EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
                 rnnrt_npy_write(path("x.npy").c_str(), RNNRT_DTYPE_FLOAT32,
@@ -313,8 +310,8 @@ TEST_F(NpyTest, BadMagicAndVersion) {
   EXPECT_STATUS(RNNRT_DATA_LOSS,
                 rnnrt_npy_read(writeFile("m2", "\x93NUMP").c_str(), &array),
                 "bad magic");
-  std::string good = npy(
-      "{'descr': '<f4', 'fortran_order': False, 'shape': (), }", le(0, 4));
+  std::string good =
+      npy("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", le(0, 4));
   std::string bad = good;
   bad[1] = 'X';
   EXPECT_STATUS(RNNRT_DATA_LOSS,
@@ -376,10 +373,10 @@ TEST_F(NpyTest, HostileShapes) {
   expectError("{'descr': '<f4', 'fortran_order': False, "
               "'shape': (1000000000, 1000), }",
               "", RNNRT_DATA_LOSS, "truncated");
-  expectError("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }",
-              "", RNNRT_DATA_LOSS, "non-negative integer");
-  expectError("{'descr': '<f4', 'fortran_order': False, 'shape': (2.5,), }",
-              "", RNNRT_DATA_LOSS, "expected ',' or ')'");
+  expectError("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", "",
+              RNNRT_DATA_LOSS, "non-negative integer");
+  expectError("{'descr': '<f4', 'fortran_order': False, 'shape': (2.5,), }", "",
+              RNNRT_DATA_LOSS, "expected ',' or ')'");
   std::string deep = "(";
   for (int i = 0; i < 40; ++i)
     deep += "1, ";
@@ -394,8 +391,7 @@ TEST_F(NpyTest, MalformedHeaders) {
       {"[1, 2]", "expected '{'"},
       {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), ",
        "expected a string"},
-      {"{'descr': '<f4', 'fortran_order': False}",
-       "exactly the keys"},
+      {"{'descr': '<f4', 'fortran_order': False}", "exactly the keys"},
       {"{'descr': '<f4', 'shape': (2,)}", "exactly the keys"},
       {"{'fortran_order': False, 'shape': (2,)}", "exactly the keys"},
       {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 'y'}",
@@ -406,10 +402,8 @@ TEST_F(NpyTest, MalformedHeaders) {
        "expected a string, True, False or a tuple"},
       {"{'descr': ('<f4',), 'fortran_order': False, 'shape': (2,)}",
        "non-negative integer"},
-      {"{'descr': '<f4', 'fortran_order': 'no', 'shape': (2,)}",
-       "wrong type"},
-      {"{'descr': '<f4', 'fortran_order': False, 'shape': '2'}",
-       "wrong type"},
+      {"{'descr': '<f4', 'fortran_order': 'no', 'shape': (2,)}", "wrong type"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': '2'}", "wrong type"},
       {"{'descr': '<f4', 'fortran_order': False, 'shape': (2)}",
        "must be written (n,)"},
       {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,) junk}",

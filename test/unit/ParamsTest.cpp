@@ -46,15 +46,15 @@ constexpr int64_t kSampleSize = 15007;
 TEST(ParamsInitTest, SameSeedSameValues) {
   auto table = sampleTable();
   std::vector<float> a(kSampleSize), b(kSampleSize), c(kSampleSize);
-  ASSERT_EQ(rnnrt_params_init_default(table.data(), 3, a.data(), kSampleSize,
-                                      1234),
-            RNNRT_OK);
-  ASSERT_EQ(rnnrt_params_init_default(table.data(), 3, b.data(), kSampleSize,
-                                      1234),
-            RNNRT_OK);
-  ASSERT_EQ(rnnrt_params_init_default(table.data(), 3, c.data(), kSampleSize,
-                                      1235),
-            RNNRT_OK);
+  ASSERT_EQ(
+      rnnrt_params_init_default(table.data(), 3, a.data(), kSampleSize, 1234),
+      RNNRT_OK);
+  ASSERT_EQ(
+      rnnrt_params_init_default(table.data(), 3, b.data(), kSampleSize, 1234),
+      RNNRT_OK);
+  ASSERT_EQ(
+      rnnrt_params_init_default(table.data(), 3, c.data(), kSampleSize, 1235),
+      RNNRT_OK);
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
 }
@@ -106,9 +106,9 @@ TEST(ParamsInitTest, RowsAreIndependentOfOtherRowSizes) {
 TEST(ParamsInitTest, Moments) {
   auto table = sampleTable();
   std::vector<float> p(kSampleSize, 99.0f);
-  ASSERT_EQ(rnnrt_params_init_default(table.data(), 3, p.data(), kSampleSize,
-                                      7),
-            RNNRT_OK);
+  ASSERT_EQ(
+      rnnrt_params_init_default(table.data(), 3, p.data(), kSampleSize, 7),
+      RNNRT_OK);
   auto moments = [&](int64_t begin, int64_t n, double &mean, double &std) {
     double sum = 0, sumSq = 0;
     for (int64_t i = begin; i < begin + n; ++i) {

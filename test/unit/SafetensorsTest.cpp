@@ -41,9 +41,10 @@ protected:
   std::string validFile() {
     return writeFile(
         "valid.safetensors",
-        safetensors(R"({"b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
-                    R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})",
-                    floatBytes(values + 6, 3) + floatBytes(values, 6)));
+        safetensors(
+            R"({"b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
+            R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})",
+            floatBytes(values + 6, 3) + floatBytes(values, 6)));
   }
 
   /// Loads `p` into a buffer that starts as all 7s, which must stay 7s on
@@ -97,9 +98,9 @@ TEST_F(SafetensorsTest, RoundTrip) {
   EXPECT_EQ(header.front(), '{');
   EXPECT_NE(header.find(R"("__metadata__":{"format":"pt"})"),
             std::string::npos);
-  EXPECT_NE(header.find(
-                R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]})"),
-            std::string::npos);
+  EXPECT_NE(
+      header.find(R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]})"),
+      std::string::npos);
   EXPECT_NE(
       header.find(R"("b":{"dtype":"F32","shape":[3],"data_offsets":[24,36]})"),
       std::string::npos);
@@ -129,8 +130,8 @@ TEST_F(SafetensorsTest, SaveReplacesExistingFile) {
 /// A file as PyTorch writes it: other key order, metadata, extra tensors
 /// (ignored), other dtypes for the extras.
 TEST_F(SafetensorsTest, LoadIgnoresExtraTensorsAndMetadata) {
-  std::string data = floatBytes(values, 6) + std::string(16, 'z') +
-                     floatBytes(values + 6, 3);
+  std::string data =
+      floatBytes(values, 6) + std::string(16, 'z') + floatBytes(values + 6, 3);
   std::string p = writeFile(
       "extra.safetensors",
       safetensors(
@@ -201,34 +202,39 @@ TEST_F(SafetensorsTest, DirectoryIsNotAFile) {
 TEST_F(SafetensorsTest, MissingTensor) {
   EXPECT_STATUS(
       RNNRT_NOT_FOUND,
-      loadHeader(R"({"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}})"),
+      loadHeader(
+          R"({"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}})"),
       "tensor 'b' not found");
 }
 
 TEST_F(SafetensorsTest, WrongShape) {
   EXPECT_STATUS(
       RNNRT_INVALID_ARGUMENT,
-      loadHeader(R"({"b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
-                 R"("w":{"dtype":"F32","shape":[3,2],"data_offsets":[12,36]}})"),
+      loadHeader(
+          R"({"b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
+          R"("w":{"dtype":"F32","shape":[3,2],"data_offsets":[12,36]}})"),
       "tensor 'w' has shape [3, 2], expected [2, 3]");
   EXPECT_STATUS(
       RNNRT_INVALID_ARGUMENT,
-      loadHeader(R"({"b":{"dtype":"F32","shape":[1,3],"data_offsets":[0,12]},)"
-                 R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})"),
+      loadHeader(
+          R"({"b":{"dtype":"F32","shape":[1,3],"data_offsets":[0,12]},)"
+          R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})"),
       "tensor 'b' has shape [1, 3], expected [3]");
 }
 
 TEST_F(SafetensorsTest, WrongDtype) {
   EXPECT_STATUS(
       RNNRT_INVALID_ARGUMENT,
-      loadHeader(R"({"b":{"dtype":"I32","shape":[3],"data_offsets":[0,12]},)"
-                 R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})"),
+      loadHeader(
+          R"({"b":{"dtype":"I32","shape":[3],"data_offsets":[0,12]},)"
+          R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})"),
       "tensor 'b' has dtype I32");
   // An unknown dtype can be listed but not loaded.
   EXPECT_STATUS(
       RNNRT_INVALID_ARGUMENT,
-      loadHeader(R"({"b":{"dtype":"Q7","shape":[3],"data_offsets":[0,12]},)"
-                 R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})"),
+      loadHeader(
+          R"({"b":{"dtype":"Q7","shape":[3],"data_offsets":[0,12]},)"
+          R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})"),
       "tensor 'b' has dtype Q7");
 }
 
@@ -252,8 +258,7 @@ TEST_F(SafetensorsTest, HeaderLengthBeyondFile) {
   EXPECT_STATUS(RNNRT_DATA_LOSS,
                 load(writeFile("h3", le(uint64_t(1) << 63, 8) + "{}")),
                 "exceeds the limit");
-  EXPECT_STATUS(RNNRT_DATA_LOSS,
-                load(writeFile("h4", le(200000000, 8) + "{}")),
+  EXPECT_STATUS(RNNRT_DATA_LOSS, load(writeFile("h4", le(200000000, 8) + "{}")),
                 "exceeds the limit");
 }
 
@@ -279,8 +284,7 @@ TEST_F(SafetensorsTest, WrongTypesInEntries) {
       {R"({"w":{"shape":[2,3],"data_offsets":[0,24]}})", "dtype"},
       {R"({"w":{"dtype":7,"shape":[2,3],"data_offsets":[0,24]}})", "dtype"},
       {R"({"w":{"dtype":"F32","data_offsets":[0,24]}})", "shape"},
-      {R"({"w":{"dtype":"F32","shape":"2,3","data_offsets":[0,24]}})",
-       "shape"},
+      {R"({"w":{"dtype":"F32","shape":"2,3","data_offsets":[0,24]}})", "shape"},
       {R"({"w":{"dtype":"F32","shape":[2,"3"],"data_offsets":[0,24]}})",
        "shape entry \"3\""},
       {R"({"w":{"dtype":"F32","shape":[2,3.0],"data_offsets":[0,24]}})",
@@ -372,11 +376,11 @@ TEST_F(SafetensorsTest, LoadArgumentErrors) {
 //===----------------------------------------------------------------------===//
 
 TEST_F(SafetensorsTest, SaveErrors) {
-  EXPECT_STATUS(RNNRT_NOT_FOUND,
-                rnnrt_params_save_safetensors(
-                    path("no/such/dir.safetensors").c_str(), table, 2, values,
-                    9),
-                "cannot create");
+  EXPECT_STATUS(
+      RNNRT_NOT_FOUND,
+      rnnrt_params_save_safetensors(path("no/such/dir.safetensors").c_str(),
+                                    table, 2, values, 9),
+      "cannot create");
   EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
                 rnnrt_params_save_safetensors(nullptr, table, 2, values, 9),
                 "path is NULL");
@@ -468,9 +472,10 @@ TEST_F(SafetensorsTest, TensorFileOpenErrors) {
 TEST_F(SafetensorsTest, TensorFileNonFloatDtype) {
   std::string p = writeFile(
       "ints.safetensors",
-      safetensors(R"({"i":{"dtype":"I64","shape":[2],"data_offsets":[0,16]},)"
-                  R"("e":{"dtype":"F8_E4M3","shape":[0],"data_offsets":[16,16]}})",
-                  std::string(16, '\1')));
+      safetensors(
+          R"({"i":{"dtype":"I64","shape":[2],"data_offsets":[0,16]},)"
+          R"("e":{"dtype":"F8_E4M3","shape":[0],"data_offsets":[16,16]}})",
+          std::string(16, '\1')));
   rnnrt_tensor_file_t *file = nullptr;
   ASSERT_EQ(rnnrt_tensor_file_open(p.c_str(), &file), RNNRT_OK)
       << rnnrt_last_error_message();

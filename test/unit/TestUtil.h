@@ -1,4 +1,4 @@
-//===- TestUtil.h - Helpers for the runtime unit tests ------------*- C++ -*-===//
+//===- TestUtil.h - Helpers for the runtime unit tests ----------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //

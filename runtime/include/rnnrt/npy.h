@@ -1,4 +1,4 @@
-//===- npy.h - NumPy .npy arrays -----------------------------------*- C -*-===//
+//===- npy.h - NumPy .npy arrays ----------------------------------*- C -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //

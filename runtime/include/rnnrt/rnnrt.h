@@ -1,4 +1,4 @@
-//===- rnnrt.h - rnnc runtime umbrella header ----------------------*- C -*-===//
+//===- rnnrt.h - rnnc runtime umbrella header ---------------------*- C -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0
 //

@@ -57,9 +57,9 @@ extern "C" {
 /// The whole table is checked against the header before anything is copied,
 /// so on every error but an I/O failure while reading data `params` is
 /// unchanged.
-RNNRT_API rnnrt_status_t rnnrt_params_load_safetensors(
-    const char *path, const rnnc_param_info_t *table, int64_t count,
-    float *params, int64_t param_size);
+RNNRT_API rnnrt_status_t
+rnnrt_params_load_safetensors(const char *path, const rnnc_param_info_t *table,
+                              int64_t count, float *params, int64_t param_size);
 
 /// Writes the tensors of `table` (of `count` rows) from `params` (of
 /// `param_size` floats) as F32 tensors to a new safetensors file at `path`,
@@ -151,9 +151,9 @@ RNNRT_API rnnrt_status_t rnnrt_tensor_file_find(const rnnrt_tensor_file_t *file,
 /// Errors: RNNRT_INVALID_ARGUMENT for a NULL argument or an unsupported dtype;
 /// RNNRT_OUT_OF_RANGE for a bad index or a `capacity` below the tensor's
 /// numel; RNNRT_DATA_LOSS if the file was truncated since it was opened.
-RNNRT_API rnnrt_status_t rnnrt_tensor_file_read_f32(
-    const rnnrt_tensor_file_t *file, int64_t index, float *out_data,
-    int64_t capacity);
+RNNRT_API rnnrt_status_t
+rnnrt_tensor_file_read_f32(const rnnrt_tensor_file_t *file, int64_t index,
+                           float *out_data, int64_t capacity);
 
 #ifdef __cplusplus
 } // extern "C"

@@ -125,7 +125,8 @@ bool parseArgs(int argc, char **argv, Options &options, bool &help) {
 
 /// Compares `actual` with `expected` element by element.
 Comparison compare(const std::vector<double> &actual,
-                   const std::vector<double> &expected, const Options &options) {
+                   const std::vector<double> &expected,
+                   const Options &options) {
   Comparison result;
   double worstError = -1.0;
   for (size_t i = 0; i < actual.size(); ++i) {
@@ -144,7 +145,8 @@ Comparison compare(const std::vector<double> &actual,
     }
     result.maxAbs = std::fmax(result.maxAbs, error);
     result.maxRel = std::fmax(result.maxRel, rel);
-    bool ok = std::isfinite(a) && error <= options.atol + options.rtol * std::fabs(e);
+    bool ok =
+        std::isfinite(a) && error <= options.atol + options.rtol * std::fabs(e);
     if (!ok) {
       if (result.firstBad < 0)
         result.firstBad = static_cast<int64_t>(i);
