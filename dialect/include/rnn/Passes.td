@@ -81,8 +81,9 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
 def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
   let summary = "Lower step-level rnn kernels to scf loops";
   let description = [{
-    Lowers `rnn.cell`, `rnn.commit_step`, `rnn.linear`, `rnn.embedding` and
-    `rnn.all_in_range` to `scf.for` loop nests over memrefs with `arith` and
+    Lowers `rnn.cell`, `rnn.commit_step`, `rnn.linear`, `rnn.embedding`,
+    `rnn.mse_loss`, `rnn.cross_entropy_loss` and `rnn.all_in_range` to
+    `scf.for` loop nests over memrefs with `arith` and
     `math` ops. Matrix products accumulate in float32 in the same order for
     every element (input contribution, then recurrent contribution), the
     order the parity tolerances in docs/testing.md assume.

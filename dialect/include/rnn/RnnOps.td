@@ -82,7 +82,7 @@ def Rnn_StackedRnnOp : Rnn_Op<"stacked_rnn", [AttrSizedOperandSegments]> {
                 memref<32x32xf32>, memref<32xf32>, memref<32xf32>)
         outs(%y, %h_n : memref<50x?x32xf32>, memref<1x?x32xf32>)
         {hidden_size = 32 : i64, num_layers = 1 : i64,
-         nonlinearity = #rnn<nonlinearity tanh>, bias = true}
+         nonlinearity = #rnn.nonlinearity<tanh>, bias = true}
     ```
   }];
   let arguments = (ins
@@ -149,7 +149,7 @@ def Rnn_LayerOp : Rnn_Op<"layer", [AttrSizedOperandSegments]> {
         bias(%b_ih, %b_hh : memref<16xf32>, memref<16xf32>)
         outs(%y, %h : memref<?x?x16xf32, strided<[?, 32, 1], offset: 16>>,
              memref<?x16xf32, strided<[16, 1], offset: ?>>)
-        {nonlinearity = #rnn<nonlinearity tanh>, reverse}
+        {nonlinearity = #rnn.nonlinearity<tanh>, reverse}
     ```
   }];
   let arguments = (ins
@@ -195,7 +195,7 @@ def Rnn_CellOp : Rnn_Op<"cell", [AttrSizedOperandSegments]> {
                         memref<?x16xf32>
         weights(%w_ih, %w_hh : memref<16x8xf32>, memref<16x16xf32>)
         outs(%h_t : memref<?x16xf32, strided<[16, 1], offset: ?>>)
-        {nonlinearity = #rnn<nonlinearity relu>}
+        {nonlinearity = #rnn.nonlinearity<relu>}
     ```
   }];
   let arguments = (ins
@@ -312,6 +312,78 @@ def Rnn_LinearOp : Rnn_Op<"linear"> {
     $input `,` $weight (`bias` `(` $bias^ `:` type($bias) `)`)?
     `:` type($input) `,` type($weight)
     `outs` `(` $output `:` type($output) `)` attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// MseLossOp
+//===----------------------------------------------------------------------===//
+
+def Rnn_MseLossOp : Rnn_Op<"mse_loss"> {
+  let summary = "Mean squared error (nn.MSELoss, reduction='mean')";
+  let description = [{
+    Writes `mean((prediction - target)^2)` to the scalar `loss`.
+    `prediction` and `target` have the same shape, of rank 1 to 3. With
+    `lengths` (rank-3, time-major `(T, B, F)` operands only), positions
+    `t >= lengths[b]` are left out of both the sum and the count: the mean
+    is over valid time steps only.
+
+    Example:
+
+    ```mlir
+    rnn.mse_loss %y, %target : memref<?x1xf32>, memref<?x1xf32>
+        outs(%loss : memref<f32>)
+    ```
+  }];
+  let arguments = (ins
+    Arg<StridedMemRefRankOf<[F32], [1, 2, 3]>, "prediction", [MemRead]>:
+        $prediction,
+    Arg<StridedMemRefRankOf<[F32], [1, 2, 3]>, "target", [MemRead]>:$target,
+    Arg<Optional<Rnn_LengthsBuffer>, "lengths (B)", [MemRead]>:$lengths,
+    Arg<MemRefRankOf<[F32], [0]>, "mean loss", [MemWrite]>:$loss
+  );
+  let assemblyFormat = [{
+    $prediction `,` $target (`lengths` `(` $lengths^ `:` type($lengths) `)`)?
+    `:` type($prediction) `,` type($target)
+    `outs` `(` $loss `:` type($loss) `)` attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// CrossEntropyLossOp
+//===----------------------------------------------------------------------===//
+
+def Rnn_CrossEntropyLossOp : Rnn_Op<"cross_entropy_loss"> {
+  let summary = "Softmax cross entropy with class indices (nn.CrossEntropyLoss)";
+  let description = [{
+    Writes the mean over positions of `logsumexp(logits[p, :]) -
+    logits[p, target[p]]` to the scalar `loss`, for `logits` `(N, C)` with
+    `target` `(N)`, or time-major `logits` `(T, B, C)` with `target`
+    `(T, B)`. With `lengths` (rank 3 only), positions `t >= lengths[b]` are
+    left out of the mean. Targets must lie in `[0, C)`: a precondition the
+    caller checks with `rnn.all_in_range`. The log-sum-exp subtracts the
+    row maximum first, as PyTorch does, so large logits do not overflow.
+
+    Example:
+
+    ```mlir
+    rnn.cross_entropy_loss %logits, %labels : memref<?x5xf32>, memref<?xi64>
+        outs(%loss : memref<f32>)
+    ```
+  }];
+  let arguments = (ins
+    Arg<StridedMemRefRankOf<[F32], [2, 3]>, "logits", [MemRead]>:$logits,
+    Arg<StridedMemRefRankOf<[I64, I32], [1, 2]>, "class indices",
+        [MemRead]>:$target,
+    Arg<Optional<Rnn_LengthsBuffer>, "lengths (B)", [MemRead]>:$lengths,
+    Arg<MemRefRankOf<[F32], [0]>, "mean loss", [MemWrite]>:$loss
+  );
+  let assemblyFormat = [{
+    $logits `,` $target (`lengths` `(` $lengths^ `:` type($lengths) `)`)?
+    `:` type($logits) `,` type($target)
+    `outs` `(` $loss `:` type($loss) `)` attr-dict
   }];
   let hasVerifier = 1;
 }

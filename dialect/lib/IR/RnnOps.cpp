@@ -256,6 +256,50 @@ LogicalResult LinearOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// Loss ops
+//===----------------------------------------------------------------------===//
+
+/// Lengths are only meaningful for time-major `(T, B, ...)` operands, whose
+/// dimension 1 is the batch.
+static LogicalResult verifyLossLengths(Operation *op, Value lengths,
+                                       Value operand, unsigned timeMajorRank) {
+  if (!lengths)
+    return success();
+  if (cast<MemRefType>(operand.getType()).getRank() != timeMajorRank)
+    return op->emitOpError("lengths require time-major operands of rank ")
+           << timeMajorRank;
+  return checkSameDim(op, lengths, "lengths", 0, operand, "operand", 1);
+}
+
+LogicalResult MseLossOp::verify() {
+  auto predictionType = cast<MemRefType>(getPrediction().getType());
+  auto targetType = cast<MemRefType>(getTarget().getType());
+  if (predictionType.getRank() != targetType.getRank())
+    return emitOpError("target rank ")
+           << targetType.getRank() << " does not match prediction rank "
+           << predictionType.getRank();
+  for (unsigned i = 0; i < predictionType.getRank(); ++i)
+    if (failed(checkSameDim(*this, getTarget(), "target", i, getPrediction(),
+                            "prediction", i)))
+      return failure();
+  return verifyLossLengths(*this, getLengths(), getPrediction(), 3);
+}
+
+LogicalResult CrossEntropyLossOp::verify() {
+  auto logitsType = cast<MemRefType>(getLogits().getType());
+  auto targetType = cast<MemRefType>(getTarget().getType());
+  if (targetType.getRank() + 1 != logitsType.getRank())
+    return emitOpError("target rank ")
+           << targetType.getRank() << " must be one less than logits rank "
+           << logitsType.getRank();
+  for (unsigned i = 0; i < targetType.getRank(); ++i)
+    if (failed(checkSameDim(*this, getTarget(), "target", i, getLogits(),
+                            "logits", i)))
+      return failure();
+  return verifyLossLengths(*this, getLengths(), getLogits(), 3);
+}
+
+//===----------------------------------------------------------------------===//
 // FromPtrOp
 //===----------------------------------------------------------------------===//
 

@@ -655,3 +655,64 @@ func.func @from_ptr_rank_2(%p: !llvm.ptr, %off: i64, %n: i64) -> memref<?x?xf32>
   %m = rnn.from_ptr %p[%off], %n : memref<?x?xf32>
   return %m : memref<?x?xf32>
 }
+
+// -----
+
+func.func @mse_loss_rank_mismatch(%y: memref<?x1xf32>, %t: memref<?xf32>,
+                                  %loss: memref<f32>) {
+  // expected-error @+1 {{'rnn.mse_loss' op target rank 1 does not match prediction rank 2}}
+  rnn.mse_loss %y, %t : memref<?x1xf32>, memref<?xf32> outs(%loss : memref<f32>)
+  return
+}
+
+// -----
+
+func.func @mse_loss_shape_mismatch(%y: memref<4x1xf32>, %t: memref<4x2xf32>,
+                                   %loss: memref<f32>) {
+  // expected-error @+1 {{'rnn.mse_loss' op target dimension 1 (2) does not match prediction dimension 1 (1)}}
+  rnn.mse_loss %y, %t : memref<4x1xf32>, memref<4x2xf32> outs(%loss : memref<f32>)
+  return
+}
+
+// -----
+
+func.func @mse_loss_lengths_on_rows(%y: memref<?x1xf32>, %t: memref<?x1xf32>,
+                                    %lengths: memref<?xi64>, %loss: memref<f32>) {
+  // expected-error @+1 {{'rnn.mse_loss' op lengths require time-major operands of rank 3}}
+  rnn.mse_loss %y, %t lengths(%lengths : memref<?xi64>)
+      : memref<?x1xf32>, memref<?x1xf32> outs(%loss : memref<f32>)
+  return
+}
+
+// -----
+
+func.func @cross_entropy_target_rank(%logits: memref<?x5xf32>,
+                                     %labels: memref<?x?xi64>,
+                                     %loss: memref<f32>) {
+  // expected-error @+1 {{'rnn.cross_entropy_loss' op target rank 2 must be one less than logits rank 2}}
+  rnn.cross_entropy_loss %logits, %labels : memref<?x5xf32>, memref<?x?xi64>
+      outs(%loss : memref<f32>)
+  return
+}
+
+// -----
+
+func.func @cross_entropy_batch_mismatch(%logits: memref<3x4x5xf32>,
+                                        %labels: memref<3x2xi64>,
+                                        %loss: memref<f32>) {
+  // expected-error @+1 {{'rnn.cross_entropy_loss' op target dimension 1 (2) does not match logits dimension 1 (4)}}
+  rnn.cross_entropy_loss %logits, %labels : memref<3x4x5xf32>, memref<3x2xi64>
+      outs(%loss : memref<f32>)
+  return
+}
+
+// -----
+
+func.func @cross_entropy_float_labels(%logits: memref<?x5xf32>,
+                                      %labels: memref<?xf32>,
+                                      %loss: memref<f32>) {
+  // expected-error @+1 {{'rnn.cross_entropy_loss' op operand #1 must be 1D/2D memref of 64-bit signless integer or 32-bit signless integer values, but got 'memref<?xf32>'}}
+  rnn.cross_entropy_loss %logits, %labels : memref<?x5xf32>, memref<?xf32>
+      outs(%loss : memref<f32>)
+  return
+}

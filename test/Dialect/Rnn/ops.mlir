@@ -190,3 +190,24 @@ func.func @from_ptr(%p: !llvm.ptr, %off: i64, %n: i64)
   %ids = rnn.from_ptr %p[%off], %n : memref<?xi32>
   return %params, %ids : memref<?xf32>, memref<?xi32>
 }
+
+// CHECK-LABEL: func @losses
+// CHECK:         rnn.mse_loss %{{.*}}, %{{.*}} : memref<?x1xf32>, memref<?x1xf32> outs(%{{.*}} : memref<f32>)
+// CHECK:         rnn.mse_loss %{{.*}}, %{{.*}} lengths(%{{.*}} : memref<?xi64>) : memref<?x?x2xf32>, memref<?x?x2xf32> outs
+// CHECK:         rnn.cross_entropy_loss %{{.*}}, %{{.*}} : memref<?x5xf32>, memref<?xi64> outs
+// CHECK:         rnn.cross_entropy_loss %{{.*}}, %{{.*}} lengths(%{{.*}} : memref<?xi64>) : memref<?x?x3xf32>, memref<?x?xi32> outs
+func.func @losses(%y: memref<?x1xf32>, %t: memref<?x1xf32>,
+                  %seq: memref<?x?x2xf32>, %seq_t: memref<?x?x2xf32>,
+                  %logits: memref<?x5xf32>, %labels: memref<?xi64>,
+                  %seq_logits: memref<?x?x3xf32>, %seq_labels: memref<?x?xi32>,
+                  %lengths: memref<?xi64>, %loss: memref<f32>) {
+  rnn.mse_loss %y, %t : memref<?x1xf32>, memref<?x1xf32>
+      outs(%loss : memref<f32>)
+  rnn.mse_loss %seq, %seq_t lengths(%lengths : memref<?xi64>)
+      : memref<?x?x2xf32>, memref<?x?x2xf32> outs(%loss : memref<f32>)
+  rnn.cross_entropy_loss %logits, %labels : memref<?x5xf32>, memref<?xi64>
+      outs(%loss : memref<f32>)
+  rnn.cross_entropy_loss %seq_logits, %seq_labels lengths(%lengths : memref<?xi64>)
+      : memref<?x?x3xf32>, memref<?x?xi32> outs(%loss : memref<f32>)
+  return
+}

@@ -100,8 +100,18 @@ struct ConvertRnnToLoopsPass
       return signalPassFailure();
     }
 
+    // Stacked RNNs are expanded by another pass; say so instead of letting
+    // the conversion report a generic legalization failure.
+    WalkResult stacked = getOperation().walk([](StackedRnnOp op) {
+      op.emitOpError("must be expanded into rnn.layer ops first (run "
+                     "--rnn-expand-stacked before --convert-rnn-to-loops)");
+      return WalkResult::interrupt();
+    });
+    if (stacked.wasInterrupted())
+      return signalPassFailure();
+
     ConversionTarget target(getContext());
-    target.addIllegalOp<LayerOp, StackedRnnOp>();
+    target.addIllegalOp<LayerOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     patterns.add<LayerLowering>(&getContext());

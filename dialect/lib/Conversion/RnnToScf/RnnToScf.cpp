@@ -19,6 +19,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <functional>
+#include <limits>
+
 namespace mlir {
 namespace rnn {
 #define GEN_PASS_DEF_CONVERTRNNTOSCF
@@ -92,7 +95,9 @@ public:
   Value dotRows(Value acc, Value lhs, Value row, Value rhs, Value col,
                 Value depth) {
     return reduce(depth, acc, [&](Value k, Value sum) {
-      return add(sum, mul(load(lhs, {row, k}), load(rhs, {col, k})));
+      Value a = load(lhs, {row, k});
+      Value b = load(rhs, {col, k});
+      return add(sum, mul(a, b));
     });
   }
 
@@ -121,9 +126,11 @@ struct CellLowering : public OpRewritePattern<CellOp> {
     kb.forEach(batch, [&](Value b) {
       kb.forEach(hiddenSize, [&](Value j) {
         Value acc = zero;
-        if (op.getBiasIh())
-          acc = kb.add(kb.load(op.getBiasIh(), {j}),
-                       kb.load(op.getBiasHh(), {j}));
+        if (op.getBiasIh()) {
+          Value biasIH = kb.load(op.getBiasIh(), {j});
+          Value biasHH = kb.load(op.getBiasHh(), {j});
+          acc = kb.add(biasIH, biasHH);
+        }
         acc = kb.dotRows(acc, op.getInput(), b, op.getWeightIh(), j, inputSize);
         acc = kb.dotRows(acc, op.getHidden(), b, op.getWeightHh(), j,
                          hiddenSize);
@@ -205,7 +212,9 @@ struct LinearLowering : public OpRewritePattern<LinearOp> {
         acc = kb.reduce(inFeatures, acc, [&](Value i, Value sum) {
           SmallVector<Value> at = outer;
           at.push_back(i);
-          return kb.add(sum, kb.mul(kb.load(input, at), kb.load(weight, {o, i})));
+          Value x = kb.load(input, at);
+          Value w = kb.load(weight, {o, i});
+          return kb.add(sum, kb.mul(x, w));
         });
         SmallVector<Value> at = outer;
         at.push_back(o);
@@ -247,6 +256,122 @@ struct EmbeddingLowering : public OpRewritePattern<EmbeddingOp> {
         });
       });
     });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Loss lowerings
+//===----------------------------------------------------------------------===//
+
+/// Sums `term(indices)` over the leading `loopRank` dimensions of `shaped`,
+/// skipping (for time-major operands with lengths) positions
+/// `t >= lengths[b]`, and returns {sum, number of positions summed}.
+static std::pair<Value, Value>
+sumOverPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
+                 Value lengths, function_ref<Value(ValueRange)> term) {
+  OpBuilder &b = kb.builder;
+  Location loc = kb.loc;
+  Value zero = kb.f32(0.0f), one = kb.f32(1.0f);
+  SmallVector<Value> indices;
+  std::function<std::pair<Value, Value>(unsigned, Value, Value)> nest =
+      [&](unsigned dim, Value sum, Value count) -> std::pair<Value, Value> {
+    if (dim == loopRank) {
+      Value valid;
+      if (lengths) {
+        Value length = kb.load(lengths, {indices[1]});
+        Value time = arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                                indices[0]);
+        valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, time,
+                                      length);
+      }
+      Value value = term(indices);
+      Value weight = one;
+      if (valid) {
+        value = arith::SelectOp::create(b, loc, valid, value, zero);
+        weight = arith::SelectOp::create(b, loc, valid, one, zero);
+      }
+      return {kb.add(sum, value), kb.add(count, weight)};
+    }
+    auto loop = scf::ForOp::create(b, loc, kb.index(0), kb.dim(shaped, dim),
+                                   kb.index(1), ValueRange{sum, count});
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    indices.push_back(loop.getInductionVar());
+    auto [innerSum, innerCount] = nest(dim + 1, loop.getRegionIterArgs()[0],
+                                       loop.getRegionIterArgs()[1]);
+    indices.pop_back();
+    scf::YieldOp::create(b, loc, ValueRange{innerSum, innerCount});
+    return {loop.getResult(0), loop.getResult(1)};
+  };
+  return nest(0, zero, zero);
+}
+
+/// loss = sum over valid positions of (prediction - target)^2 / count
+struct MseLossLowering : public OpRewritePattern<MseLossOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MseLossOp op,
+                                PatternRewriter &rewriter) const override {
+    KernelBuilder kb(rewriter, op.getLoc());
+    Value prediction = op.getPrediction(), target = op.getTarget();
+    unsigned rank = cast<MemRefType>(prediction.getType()).getRank();
+    auto [sum, count] = sumOverPositions(
+        kb, prediction, rank, op.getLengths(), [&](ValueRange at) {
+          // Separate statements fix the order of the loads in the IR.
+          Value predicted = kb.load(prediction, at);
+          Value expected = kb.load(target, at);
+          Value diff = arith::SubFOp::create(rewriter, op.getLoc(), predicted,
+                                             expected);
+          return kb.mul(diff, diff);
+        });
+    Value mean = arith::DivFOp::create(rewriter, op.getLoc(), sum, count);
+    kb.store(mean, op.getLoss(), {});
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// loss = mean over valid positions p of
+///        max_c l[p, c] + log(sum_c exp(l[p, c] - max)) - l[p, target[p]]
+struct CrossEntropyLossLowering : public OpRewritePattern<CrossEntropyLossOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(CrossEntropyLossOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    KernelBuilder kb(rewriter, loc);
+    Value logits = op.getLogits(), target = op.getTarget();
+    unsigned rank = cast<MemRefType>(logits.getType()).getRank();
+    Value classes = kb.dim(logits, rank - 1);
+    auto [sum, count] = sumOverPositions(
+        kb, logits, rank - 1, op.getLengths(), [&](ValueRange at) {
+          auto element = [&](Value c) {
+            SmallVector<Value> index(at.begin(), at.end());
+            index.push_back(c);
+            return kb.load(logits, index);
+          };
+          Value lowest = kb.f32(-std::numeric_limits<float>::infinity());
+          Value max = kb.reduce(classes, lowest, [&](Value c, Value acc) {
+            return arith::MaximumFOp::create(rewriter, loc, acc, element(c));
+          });
+          Value expSum = kb.reduce(classes, kb.f32(0.0f), [&](Value c,
+                                                            Value acc) {
+            Value logit = element(c);
+          Value shifted = arith::SubFOp::create(rewriter, loc, logit, max);
+            return kb.add(acc, math::ExpOp::create(rewriter, loc, shifted));
+          });
+          Value logOfSum = math::LogOp::create(rewriter, loc, expSum);
+          Value logSumExp = arith::AddFOp::create(rewriter, loc, max, logOfSum);
+          Value label = arith::IndexCastOp::create(
+              rewriter, loc, rewriter.getIndexType(), kb.load(target, at));
+          Value picked = element(label);
+          return arith::SubFOp::create(rewriter, loc, logSumExp, picked)
+              .getResult();
+        });
+    Value mean = arith::DivFOp::create(rewriter, loc, sum, count);
+    kb.store(mean, op.getLoss(), {});
     rewriter.eraseOp(op);
     return success();
   }
@@ -298,7 +423,8 @@ struct ConvertRnnToScfPass
   void runOnOperation() override {
     ConversionTarget target(getContext());
     target.addIllegalOp<CellOp, CommitStepOp, LinearOp, EmbeddingOp,
-                        AllInRangeOp, LayerOp, StackedRnnOp>();
+                        MseLossOp, CrossEntropyLossOp, AllInRangeOp, LayerOp,
+                        StackedRnnOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateRnnToScfConversionPatterns(patterns);
@@ -312,5 +438,6 @@ struct ConvertRnnToScfPass
 
 void rnn::populateRnnToScfConversionPatterns(RewritePatternSet &patterns) {
   patterns.add<CellLowering, CommitStepLowering, LinearLowering,
-               EmbeddingLowering, AllInRangeLowering>(patterns.getContext());
+               EmbeddingLowering, MseLossLowering, CrossEntropyLossLowering,
+               AllInRangeLowering>(patterns.getContext());
 }
