@@ -7,7 +7,7 @@ set -euo pipefail
 
 PACKAGES=(
   # Build
-  cmake ninja-build g++ git
+  cmake ninja-build g++ git clang-format
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libfmt-dev libgtest-dev nlohmann-json3-dev
   # Golden data (PyTorch reference) and plots

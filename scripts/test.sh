@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 bash scripts/check-hygiene.sh
+bash scripts/check-format.sh
 
 cmake -G Ninja -S . -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j2

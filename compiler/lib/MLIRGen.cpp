@@ -139,7 +139,8 @@ static MemRefType rowMajorType(ArrayRef<OpFoldResult> shape,
                                Type elementType) {
   SmallVector<int64_t> staticShape, staticStrides;
   for (OpFoldResult size : shape)
-    staticShape.push_back(getConstantIntValue(size).value_or(ShapedType::kDynamic));
+    staticShape.push_back(
+        getConstantIntValue(size).value_or(ShapedType::kDynamic));
   if (offset == 0)
     return MemRefType::get(staticShape, elementType);
   for (OpFoldResult stride : strides)
@@ -156,19 +157,18 @@ Value ModelGen::viewPointer(Value base, Value byteOffset, Type elementType,
   Value numel = i64(1, l);
   for (OpFoldResult size : shape) {
     Value sizeIndex = getValueOrCreateConstantIndexOp(builder, l, size);
-    numel = mul(numel,
-                arith::IndexCastOp::create(builder, l, builder.getI64Type(),
-                                           sizeIndex),
-                l);
+    numel = mul(
+        numel,
+        arith::IndexCastOp::create(builder, l, builder.getI64Type(), sizeIndex),
+        l);
   }
   Value flat = rnn::FromPtrOp::create(
       builder, l, MemRefType::get({ShapedType::kDynamic}, elementType), base,
       byteOffset, numel);
   SmallVector<OpFoldResult> strides = rowMajorStrides(builder, l, shape);
   MemRefType type = rowMajorType(shape, strides, 0, elementType);
-  return memref::ReinterpretCastOp::create(builder, l, type, flat,
-                                           builder.getIndexAttr(0), shape,
-                                           strides);
+  return memref::ReinterpretCastOp::create(
+      builder, l, type, flat, builder.getIndexAttr(0), shape, strides);
 }
 
 Value ModelGen::viewParam(Value params, const ParamInfo &info, Location l) {
@@ -178,9 +178,9 @@ Value ModelGen::viewParam(Value params, const ParamInfo &info, Location l) {
   SmallVector<OpFoldResult> strides = rowMajorStrides(builder, l, shape);
   MemRefType type =
       rowMajorType(shape, strides, info.offset, builder.getF32Type());
-  return memref::ReinterpretCastOp::create(
-      builder, l, type, params, builder.getIndexAttr(info.offset), shape,
-      strides);
+  return memref::ReinterpretCastOp::create(builder, l, type, params,
+                                           builder.getIndexAttr(info.offset),
+                                           shape, strides);
 }
 
 Value ModelGen::swapLeadingDims(Value value, Location l) {
@@ -216,16 +216,17 @@ WorkspaceLayout ModelGen::buildWorkspaceLayout(Value batch, Value seqLen,
   ws.lengths = place(mul(batch, i64(8, l), l));
   ws.h0 = place(mul(batch, i64(4 * states, l), l));
   ws.hN = place(mul(batch, i64(4 * states, l), l));
-  ws.embedded = spec.embedding
-                    ? place(mul(steps, i64(4 * spec.embedding->embeddingDim, l), l))
-                    : zero;
+  ws.embedded =
+      spec.embedding
+          ? place(mul(steps, i64(4 * spec.embedding->embeddingDim, l), l))
+          : zero;
   ws.rnnOutput = spec.head ? place(mul(steps, i64(4 * width, l), l)) : zero;
   ws.scratch =
       rnn.numLayers > 1 ? place(mul(steps, i64(2 * 4 * width, l), l)) : zero;
-  ws.headInput = spec.head && spec.head->on == HeadKind::Last &&
-                         rnn.numDirections() == 2
-                     ? place(mul(batch, i64(4 * width, l), l))
-                     : zero;
+  ws.headInput =
+      spec.head && spec.head->on == HeadKind::Last && rnn.numDirections() == 2
+          ? place(mul(batch, i64(4 * width, l), l))
+          : zero;
   ws.total = cursor;
   return ws;
 }
@@ -239,8 +240,8 @@ void ModelGen::buildWorkspaceSizeFunc() {
   Block *entry = func.addEntryBlock();
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToStart(entry);
-  Value seqLen = spec.input.seqLen ? i64(*spec.input.seqLen, l)
-                                   : entry->getArgument(1);
+  Value seqLen =
+      spec.input.seqLen ? i64(*spec.input.seqLen, l) : entry->getArgument(1);
   WorkspaceLayout ws = buildWorkspaceLayout(entry->getArgument(0), seqLen, l);
   func::ReturnOp::create(builder, l, ws.total);
 }
@@ -285,10 +286,9 @@ void ModelGen::buildParamFuncs() {
   }
 
   std::string tableSymbol = spec.name + "_param_table";
-  auto table = LLVM::GlobalOp::create(builder, l, tableType,
-                                      /*isConstant=*/true,
-                                      LLVM::Linkage::Private, tableSymbol,
-                                      Attribute());
+  auto table = LLVM::GlobalOp::create(
+      builder, l, tableType,
+      /*isConstant=*/true, LLVM::Linkage::Private, tableSymbol, Attribute());
   {
     OpBuilder::InsertionGuard guard(builder);
     Block *init = builder.createBlock(&table.getInitializerRegion());
@@ -307,9 +307,8 @@ void ModelGen::buildParamFuncs() {
       insert(constant(i64Type, builder.getI64IntegerAttr(info.shape.size())),
              {row, 1});
       for (int64_t d = 0; d < 4; ++d) {
-        int64_t size = d < static_cast<int64_t>(info.shape.size())
-                           ? info.shape[d]
-                           : 0;
+        int64_t size =
+            d < static_cast<int64_t>(info.shape.size()) ? info.shape[d] : 0;
         insert(constant(i64Type, builder.getI64IntegerAttr(size)), {row, 2, d});
       }
       insert(constant(i64Type, builder.getI64IntegerAttr(info.offset)),
@@ -368,8 +367,9 @@ void ModelGen::buildForwardFunc() {
                              std::pair{outOfRange, kStatusOutOfRange}}) {
     builder.setInsertionPointToStart(block);
     func::ReturnOp::create(
-        builder, l, ValueRange{arith::ConstantIntOp::create(builder, l, code, 32)
-                                   .getResult()});
+        builder, l,
+        ValueRange{
+            arith::ConstantIntOp::create(builder, l, code, 32).getResult()});
   }
 
   // Argument checks: batch >= 1 and seq_len == T (fixed) or >= 1 (dynamic).
@@ -404,11 +404,10 @@ void ModelGen::buildForwardFunc() {
   // static trip counts.
   Value seqLen64 = spec.input.seqLen ? i64(*spec.input.seqLen, l) : seqLenArg;
   OpFoldResult seqLen =
-      spec.input.seqLen
-          ? OpFoldResult(builder.getIndexAttr(*spec.input.seqLen))
-          : OpFoldResult(
-                arith::IndexCastOp::create(builder, l, indexType, seqLenArg)
-                    .getResult());
+      spec.input.seqLen ? OpFoldResult(builder.getIndexAttr(*spec.input.seqLen))
+                        : OpFoldResult(arith::IndexCastOp::create(
+                                           builder, l, indexType, seqLenArg)
+                                           .getResult());
   OpFoldResult batch =
       arith::IndexCastOp::create(builder, l, indexType, batchArg).getResult();
   int64_t dirs = rnn.numDirections();
@@ -442,8 +441,8 @@ void ModelGen::buildForwardFunc() {
       builder, l, LLVM::ICmpPredicate::eq, lengthsArg, nullPtr);
   Value lengthsPtr = LLVM::SelectOp::create(builder, l, lengthsIsNull,
                                             workspaceArg, lengthsArg);
-  Value lengthsOffset =
-      arith::SelectOp::create(builder, l, lengthsIsNull, ws.lengths, zeroOffset);
+  Value lengthsOffset = arith::SelectOp::create(builder, l, lengthsIsNull,
+                                                ws.lengths, zeroOffset);
   Value lengths = viewPointer(lengthsPtr, lengthsOffset, i64Type, {batch}, l);
   {
     auto ifNull = scf::IfOp::create(builder, l, lengthsIsNull);
@@ -452,8 +451,8 @@ void ModelGen::buildForwardFunc() {
     linalg::FillOp::create(builder, l, ValueRange{seqLen64},
                            ValueRange{lengths});
   }
-  Value lengthsOk = rnn::AllInRangeOp::create(builder, l, builder.getI1Type(), lengths, one64,
-                                              seqLen64);
+  Value lengthsOk = rnn::AllInRangeOp::create(builder, l, builder.getI1Type(),
+                                              lengths, one64, seqLen64);
   branchUnless(lengthsOk, outOfRange);
 
   // The RNN input: the caller's features, or embedded token ids.
@@ -461,18 +460,19 @@ void ModelGen::buildForwardFunc() {
   if (spec.embedding) {
     const EmbeddingSpec &emb = *spec.embedding;
     Location embLoc = loc(emb.loc);
-    Type idType = spec.input.dtype == InputDType::Int32 ? builder.getI32Type()
-                                                        : i64Type;
+    Type idType =
+        spec.input.dtype == InputDType::Int32 ? builder.getI32Type() : i64Type;
     Value ids = timeMajor(
         viewPointer(inputArg, zeroOffset, idType, sequenceShape({}), embLoc));
-    Value idsOk = rnn::AllInRangeOp::create(builder, embLoc, builder.getI1Type(), ids, i64(0, l),
-                                            i64(emb.numEmbeddings - 1, l));
+    Value idsOk =
+        rnn::AllInRangeOp::create(builder, embLoc, builder.getI1Type(), ids,
+                                  i64(0, l), i64(emb.numEmbeddings - 1, l));
     branchUnless(idsOk, outOfRange);
-    Value table = viewParam(
-        params, *layout.find(ParamRole::EmbeddingWeight), embLoc);
-    rnnInput = viewPointer(workspaceArg, ws.embedded, f32Type,
-                           {seqLen, batch, staticSize(emb.embeddingDim)},
-                           embLoc);
+    Value table =
+        viewParam(params, *layout.find(ParamRole::EmbeddingWeight), embLoc);
+    rnnInput =
+        viewPointer(workspaceArg, ws.embedded, f32Type,
+                    {seqLen, batch, staticSize(emb.embeddingDim)}, embLoc);
     rnn::EmbeddingOp::create(builder, embLoc, ids, table, rnnInput);
   } else {
     rnnInput = timeMajor(viewPointer(inputArg, zeroOffset, f32Type,
@@ -481,8 +481,8 @@ void ModelGen::buildForwardFunc() {
   }
 
   // Initial and final states: the caller's buffers, or workspace regions.
-  Value h0IsNull = LLVM::ICmpOp::create(builder, l, LLVM::ICmpPredicate::eq,
-                                        h0Arg, nullPtr);
+  Value h0IsNull =
+      LLVM::ICmpOp::create(builder, l, LLVM::ICmpPredicate::eq, h0Arg, nullPtr);
   Value h0 = viewPointer(
       LLVM::SelectOp::create(builder, l, h0IsNull, workspaceArg, h0Arg),
       arith::SelectOp::create(builder, l, h0IsNull, ws.h0, zeroOffset), f32Type,
@@ -495,8 +495,8 @@ void ModelGen::buildForwardFunc() {
         arith::ConstantOp::create(builder, l, builder.getF32FloatAttr(0.0f));
     linalg::FillOp::create(builder, l, ValueRange{zero}, ValueRange{h0});
   }
-  Value hNIsNull = LLVM::ICmpOp::create(builder, l, LLVM::ICmpPredicate::eq,
-                                        hNArg, nullPtr);
+  Value hNIsNull =
+      LLVM::ICmpOp::create(builder, l, LLVM::ICmpPredicate::eq, hNArg, nullPtr);
   Value hN = viewPointer(
       LLVM::SelectOp::create(builder, l, hNIsNull, workspaceArg, hNArg),
       arith::SelectOp::create(builder, l, hNIsNull, ws.hN, zeroOffset), f32Type,
@@ -504,16 +504,16 @@ void ModelGen::buildForwardFunc() {
 
   // The RNN writes straight into the caller's output when there is no head.
   Value rnnOutput =
-      spec.head ? viewPointer(workspaceArg, ws.rnnOutput, f32Type,
-                              {seqLen, batch, staticSize(width)}, rnnLoc)
-                : timeMajor(viewPointer(outputArg, zeroOffset, f32Type,
-                                        sequenceShape({staticSize(width)}),
-                                        rnnLoc));
+      spec.head
+          ? viewPointer(workspaceArg, ws.rnnOutput, f32Type,
+                        {seqLen, batch, staticSize(width)}, rnnLoc)
+          : timeMajor(viewPointer(outputArg, zeroOffset, f32Type,
+                                  sequenceShape({staticSize(width)}), rnnLoc));
   Value scratch;
   if (rnn.numLayers > 1)
-    scratch = viewPointer(workspaceArg, ws.scratch, f32Type,
-                          {staticSize(2), seqLen, batch, staticSize(width)},
-                          rnnLoc);
+    scratch =
+        viewPointer(workspaceArg, ws.scratch, f32Type,
+                    {staticSize(2), seqLen, batch, staticSize(width)}, rnnLoc);
   SmallVector<Value> weights;
   for (const ParamInfo &info : layout.params)
     if (info.role == ParamRole::WeightIH || info.role == ParamRole::WeightHH ||
@@ -528,7 +528,8 @@ void ModelGen::buildForwardFunc() {
   if (spec.head) {
     const LinearSpec &fc = *spec.head;
     Location fcLoc = loc(fc.loc);
-    Value weight = viewParam(params, *layout.find(ParamRole::HeadWeight), fcLoc);
+    Value weight =
+        viewParam(params, *layout.find(ParamRole::HeadWeight), fcLoc);
     Value bias;
     if (const ParamInfo *info = layout.find(ParamRole::HeadBias))
       bias = viewParam(params, *info, fcLoc);
@@ -566,8 +567,8 @@ void ModelGen::buildForwardFunc() {
   }
   func::ReturnOp::create(
       builder, l,
-      ValueRange{arith::ConstantIntOp::create(builder, l, kStatusOk, 32)
-                     .getResult()});
+      ValueRange{
+          arith::ConstantIntOp::create(builder, l, kStatusOk, 32).getResult()});
 }
 
 OwningOpRef<ModuleOp> ModelGen::build() {

@@ -39,7 +39,8 @@ ParamLayout ParamLayout::compute(const ModelSpec &spec) {
   }
 
   const RnnSpec &rnn = spec.rnn;
-  // nn.RNNBase.reset_parameters: every weight and bias ~ U(-k, k), k = 1/sqrt(H).
+  // nn.RNNBase.reset_parameters: every weight and bias ~ U(-k, k), k =
+  // 1/sqrt(H).
   float k = 1.0f / std::sqrt(static_cast<float>(rnn.hiddenSize));
   int64_t dirs = rnn.numDirections();
   for (int64_t l = 0; l < rnn.numLayers; ++l) {

@@ -42,9 +42,9 @@ static int check(rnnrt_status_t status, const char *what) {
 int main(int argc, char **argv) {
   static float params[SIN_PREDICTOR_PARAM_SIZE];
   if (argc > 1) {
-    if (check(rnnrt_params_load_safetensors(
-                  argv[1], sin_predictor_param_info(), SIN_PREDICTOR_NUM_PARAMS,
-                  params, SIN_PREDICTOR_PARAM_SIZE),
+    if (check(rnnrt_params_load_safetensors(argv[1], sin_predictor_param_info(),
+                                            SIN_PREDICTOR_NUM_PARAMS, params,
+                                            SIN_PREDICTOR_PARAM_SIZE),
               "loading parameters"))
       return 1;
   } else if (check(rnnrt_params_init_default(sin_predictor_param_info(),
@@ -71,10 +71,11 @@ int main(int argc, char **argv) {
   }
 
   static float y[BATCH * SIN_PREDICTOR_OUTPUT_SIZE];
-  static float h_n[SIN_PREDICTOR_NUM_LAYERS * BATCH * SIN_PREDICTOR_HIDDEN_SIZE];
+  static float
+      h_n[SIN_PREDICTOR_NUM_LAYERS * BATCH * SIN_PREDICTOR_HIDDEN_SIZE];
   void *workspace = aligned_alloc(
-      64, (size_t)((sin_predictor_workspace_size(BATCH, SEQ_LEN) + 63) / 64 *
-                   64));
+      64,
+      (size_t)((sin_predictor_workspace_size(BATCH, SEQ_LEN) + 63) / 64 * 64));
   if (!workspace) {
     fprintf(stderr, "error: out of memory\n");
     return 1;

@@ -60,9 +60,10 @@ static cl::opt<std::string> inputPath("input", cl::Required,
                                       cl::desc("Input (.npy)"),
                                       cl::value_desc("path"),
                                       cl::sub(forwardCommand));
-static cl::opt<std::string> lengthsPath(
-    "lengths", cl::desc("Per-sequence lengths, int64 or int32 (.npy)"),
-    cl::value_desc("path"), cl::sub(forwardCommand));
+static cl::opt<std::string>
+    lengthsPath("lengths",
+                cl::desc("Per-sequence lengths, int64 or int32 (.npy)"),
+                cl::value_desc("path"), cl::sub(forwardCommand));
 static cl::opt<std::string> h0Path("h0", cl::desc("Initial state (.npy)"),
                                    cl::value_desc("path"),
                                    cl::sub(forwardCommand));
@@ -199,8 +200,8 @@ compileModel(const rnnc::ModelSpec &spec, MLIRContext &context,
       error = address.takeError();
       return;
     }
-    function = reinterpret_cast<std::remove_reference_t<decltype(function)>>(
-        *address);
+    function =
+        reinterpret_cast<std::remove_reference_t<decltype(function)>>(*address);
   };
   lookup(entry.numParams, "_num_params");
   lookup(entry.paramSize, "_param_size");
@@ -251,27 +252,27 @@ llvm::Error runForward(const rnnc::ModelSpec &spec, MLIRContext &context) {
   Array input = std::move(*inputOrError);
   std::vector<int64_t> inputShape = shapeOf(input.get());
   size_t expectedRank = tokens ? 2 : 3;
-  const char *layout = rnn.batchFirst ? (tokens ? "(batch, seq_len)"
-                                                : "(batch, seq_len, input_size)")
-                                      : (tokens ? "(seq_len, batch)"
-                                                : "(seq_len, batch, input_size)");
+  const char *layout =
+      rnn.batchFirst
+          ? (tokens ? "(batch, seq_len)" : "(batch, seq_len, input_size)")
+          : (tokens ? "(seq_len, batch)" : "(seq_len, batch, input_size)");
   if (inputShape.size() != expectedRank)
     return fail("input must have shape {} (batch_first={}), got "
-                              "{}",
-                              layout, rnn.batchFirst, shapeString(inputShape));
+                "{}",
+                layout, rnn.batchFirst, shapeString(inputShape));
   int64_t batch = inputShape[rnn.batchFirst ? 0 : 1];
   int64_t seqLen = inputShape[rnn.batchFirst ? 1 : 0];
   if (!tokens && inputShape[2] != rnn.inputSize)
     return fail("input feature size is {}, but the model's "
-                              "input_size is {}",
-                              inputShape[2], rnn.inputSize);
+                "input_size is {}",
+                inputShape[2], rnn.inputSize);
   if (spec.input.seqLen && seqLen != *spec.input.seqLen)
     return fail("input seq_len is {}, but the spec fixes "
-                              "seq_len={}",
-                              seqLen, *spec.input.seqLen);
+                "seq_len={}",
+                seqLen, *spec.input.seqLen);
   if (batch < 1 || seqLen < 1)
     return fail("input has an empty batch or sequence: shape {}",
-                              shapeString(inputShape));
+                shapeString(inputShape));
 
   // Token ids are converted to the spec's integer type.
   std::vector<int64_t> ids64;
@@ -286,8 +287,8 @@ llvm::Error runForward(const rnnc::ModelSpec &spec, MLIRContext &context) {
     for (size_t i = 0; i < ids64.size(); ++i)
       if (ids64[i] < 0 || ids64[i] >= vocab)
         return fail("token id {} at flat index {} is outside the "
-                                  "vocabulary [0, {}) (num_embeddings={})",
-                                  ids64[i], i, vocab, vocab);
+                    "vocabulary [0, {}) (num_embeddings={})",
+                    ids64[i], i, vocab, vocab);
     if (spec.input.dtype == rnnc::InputDType::Int32) {
       ids32.assign(ids64.begin(), ids64.end());
       inputData = ids32.data();
@@ -296,7 +297,7 @@ llvm::Error runForward(const rnnc::ModelSpec &spec, MLIRContext &context) {
     }
   } else if (rnnrt_array_dtype(input.get()) != RNNRT_DTYPE_FLOAT32) {
     return fail("input must be float32, got {}",
-                              dtypeName(rnnrt_array_dtype(input.get())));
+                dtypeName(rnnrt_array_dtype(input.get())));
   }
 
   std::vector<int64_t> lengths;
@@ -308,8 +309,8 @@ llvm::Error runForward(const rnnc::ModelSpec &spec, MLIRContext &context) {
     std::vector<int64_t> shape = shapeOf(lengthsArray.get());
     if (shape.size() != 1 || shape[0] != batch)
       return fail("lengths must have shape ({}) to match the "
-                                "input's batch size, got {}",
-                                batch, shapeString(shape));
+                  "input's batch size, got {}",
+                  batch, shapeString(shape));
     auto valuesOrError = integers(lengthsArray.get(), "lengths");
     if (!valuesOrError)
       return valuesOrError.takeError();
@@ -317,8 +318,8 @@ llvm::Error runForward(const rnnc::ModelSpec &spec, MLIRContext &context) {
     for (int64_t b = 0; b < batch; ++b)
       if (lengths[b] < 1 || lengths[b] > seqLen)
         return fail("length {} of sequence {} is outside [1, {}] "
-                                  "(seq_len)",
-                                  lengths[b], b, seqLen);
+                    "(seq_len)",
+                    lengths[b], b, seqLen);
   }
 
   int64_t stateRows = rnn.numLayers * rnn.numDirections();
@@ -332,11 +333,11 @@ llvm::Error runForward(const rnnc::ModelSpec &spec, MLIRContext &context) {
     std::vector<int64_t> shape = shapeOf(h0.get());
     if (shape != stateShape)
       return fail("h0 must have shape {} (num_layers * "
-                                "num_directions, batch, hidden_size), got {}",
-                                shapeString(stateShape), shapeString(shape));
+                  "num_directions, batch, hidden_size), got {}",
+                  shapeString(stateShape), shapeString(shape));
     if (rnnrt_array_dtype(h0.get()) != RNNRT_DTYPE_FLOAT32)
       return fail("h0 must be float32, got {}",
-                                dtypeName(rnnrt_array_dtype(h0.get())));
+                  dtypeName(rnnrt_array_dtype(h0.get())));
   }
 
   ModelEntryPoints entry;
@@ -378,9 +379,8 @@ llvm::Error runForward(const rnnc::ModelSpec &spec, MLIRContext &context) {
       h0 ? static_cast<const float *>(rnnrt_array_data(h0.get())) : nullptr,
       output.data(), hN.data(), workspace->get());
   if (status != RNNRT_OK)
-    return fail(
-        "{}_forward failed: {}", spec.name,
-        rnnrt_status_string(static_cast<rnnrt_status_t>(status)));
+    return fail("{}_forward failed: {}", spec.name,
+                rnnrt_status_string(static_cast<rnnrt_status_t>(status)));
 
   if (llvm::Error error =
           writeNpy(outputPath, outputShape, output.data(), "output"))

@@ -46,24 +46,24 @@ static cl::OptionCategory rnncCategory("rnnc options");
 
 static cl::opt<std::string> inputFilename(cl::Positional,
                                           cl::desc("<model.rnn>"),
-                                          cl::init("-"),
-                                          cl::cat(rnncCategory));
+                                          cl::init("-"), cl::cat(rnncCategory));
 
 static cl::opt<std::string>
-    outputFilename("o", cl::desc("Output file (default: <input>.o for obj, "
-                                 "stdout otherwise)"),
+    outputFilename("o",
+                   cl::desc("Output file (default: <input>.o for obj, "
+                            "stdout otherwise)"),
                    cl::value_desc("path"), cl::cat(rnncCategory));
 
 static cl::opt<Emit> emitAction(
     "emit", cl::desc("What to write"), cl::init(Emit::Obj),
-    cl::values(
-        clEnumValN(Emit::Mlir, "mlir", "model-level rnn dialect"),
-        clEnumValN(Emit::Loops, "loops", "loops over time and kernels (scf)"),
-        clEnumValN(Emit::LlvmDialect, "mlir-llvm", "the LLVM dialect"),
-        clEnumValN(Emit::Llvm, "llvm", "optimized LLVM IR"),
-        clEnumValN(Emit::Asm, "asm", "native assembly"),
-        clEnumValN(Emit::Obj, "obj", "ELF object file plus C header"),
-        clEnumValN(Emit::Header, "header", "the C header only")),
+    cl::values(clEnumValN(Emit::Mlir, "mlir", "model-level rnn dialect"),
+               clEnumValN(Emit::Loops, "loops",
+                          "loops over time and kernels (scf)"),
+               clEnumValN(Emit::LlvmDialect, "mlir-llvm", "the LLVM dialect"),
+               clEnumValN(Emit::Llvm, "llvm", "optimized LLVM IR"),
+               clEnumValN(Emit::Asm, "asm", "native assembly"),
+               clEnumValN(Emit::Obj, "obj", "ELF object file plus C header"),
+               clEnumValN(Emit::Header, "header", "the C header only")),
     cl::cat(rnncCategory));
 
 static cl::opt<std::string>
@@ -72,9 +72,10 @@ static cl::opt<std::string>
                             "the object's path with .h)"),
                    cl::value_desc("path"), cl::cat(rnncCategory));
 
-static cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(3),
-                                  cl::desc("Optimization level 0-3 (default 3)"),
-                                  cl::cat(rnncCategory));
+static cl::opt<unsigned>
+    optLevel("O", cl::Prefix, cl::init(3),
+             cl::desc("Optimization level 0-3 (default 3)"),
+             cl::cat(rnncCategory));
 
 static cl::opt<std::string> targetCPU(
     "target-cpu",
@@ -109,8 +110,8 @@ static std::string defaultOutput(StringRef extension) {
 
 /// Reports an llvm::Error as `rnnc: error: ...`.
 static LogicalResult reportError(llvm::Error error) {
-  llvm::WithColor::error(llvm::errs(), "rnnc") << llvm::toString(std::move(error))
-                                               << "\n";
+  llvm::WithColor::error(llvm::errs(), "rnnc")
+      << llvm::toString(std::move(error)) << "\n";
   return failure();
 }
 
@@ -134,9 +135,10 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   if (!module)
     return failure();
 
-  auto writeTo = [&](StringRef extension,
-                     llvm::function_ref<LogicalResult(llvm::raw_pwrite_stream &)>
-                         write) -> LogicalResult {
+  auto writeTo =
+      [&](StringRef extension,
+          llvm::function_ref<LogicalResult(llvm::raw_pwrite_stream &)> write)
+      -> LogicalResult {
     if (chunkOutput) {
       // Split-input mode writes every chunk to one stream.
       SmallString<0> buffer;
@@ -172,8 +174,8 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
 
   rnnc::PipelineOptions pipelineOptions;
   pipelineOptions.unroll = unroll;
-  rnnc::Stage stage = emitAction == Emit::Loops ? rnnc::Stage::Loops
-                                                : rnnc::Stage::LLVMDialect;
+  rnnc::Stage stage =
+      emitAction == Emit::Loops ? rnnc::Stage::Loops : rnnc::Stage::LLVMDialect;
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
@@ -225,8 +227,7 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   auto header = openOutput(headerPath);
   if (!header)
     return failure();
-  rnnc::emitModelHeader(*spec, rnnc::ParamLayout::compute(*spec),
-                        header->os());
+  rnnc::emitModelHeader(*spec, rnnc::ParamLayout::compute(*spec), header->os());
   header->keep();
   return success();
 }
@@ -237,7 +238,8 @@ int main(int argc, char **argv) {
   registerPassManagerCLOptions();
   registerAsmPrinterCLOptions();
   cl::ParseCommandLineOptions(
-      argc, argv, "rnnc: ahead-of-time compiler for recurrent neural networks\n");
+      argc, argv,
+      "rnnc: ahead-of-time compiler for recurrent neural networks\n");
   if (optLevel > 3) {
     llvm::WithColor::error(llvm::errs(), "rnnc")
         << "invalid optimization level -O" << optLevel << "; expected 0-3\n";

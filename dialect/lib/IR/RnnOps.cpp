@@ -206,8 +206,8 @@ LogicalResult CommitStepOp::verify() {
   Value stepOutput = getStepOutput(), state = getState();
   if (failed(checkSameDim(*this, state, "state", 0, stepOutput, "step_output",
                           0)) ||
-      failed(checkSameDim(*this, state, "state", 1, stepOutput, "step_output",
-                          1)))
+      failed(
+          checkSameDim(*this, state, "state", 1, stepOutput, "step_output", 1)))
     return failure();
   if (Value lengths = getLengths())
     if (failed(checkSameDim(*this, lengths, "lengths", 0, stepOutput,
@@ -244,10 +244,10 @@ LogicalResult LinearOp::verify() {
   for (unsigned i = 0; i + 1 < rank; ++i)
     if (failed(checkSameDim(*this, output, "output", i, input, "input", i)))
       return failure();
-  if (failed(checkSameDim(*this, weight, "weight", 1, input, "input",
-                          rank - 1)) ||
-      failed(checkSameDim(*this, output, "output", rank - 1, weight, "weight",
-                          0)))
+  if (failed(
+          checkSameDim(*this, weight, "weight", 1, input, "input", rank - 1)) ||
+      failed(
+          checkSameDim(*this, output, "output", rank - 1, weight, "weight", 0)))
     return failure();
   if (Value bias = getBias())
     if (failed(checkSameDim(*this, bias, "bias", 0, weight, "weight", 0)))

@@ -61,8 +61,7 @@ struct StackedRnnLowering : public OpRewritePattern<StackedRnnOp> {
                                             rewriter.getF32FloatAttr(0.0f));
     Value layerInput = input;
     for (int64_t l = 0; l < layers; ++l) {
-      Value layerOutput =
-          l == layers - 1 ? op.getOutput() : scratchHalf(l % 2);
+      Value layerOutput = l == layers - 1 ? op.getOutput() : scratchHalf(l % 2);
       for (int64_t d = 0; d < dirs; ++d) {
         OpFoldResult row = rewriter.getIndexAttr(l * dirs + d);
         Value state = viewSlice(rewriter, loc, op.getHN(), {row, zero, zero},
@@ -74,10 +73,10 @@ struct StackedRnnLowering : public OpRewritePattern<StackedRnnOp> {
         } else {
           linalg::FillOp::create(rewriter, loc, zeroF, state);
         }
-        Value directionOutput = viewSlice(
-            rewriter, loc, layerOutput,
-            {zero, zero, rewriter.getIndexAttr(d * hidden)},
-            {seqLen, batch, hiddenSize}, {0, 1, 2});
+        Value directionOutput =
+            viewSlice(rewriter, loc, layerOutput,
+                      {zero, zero, rewriter.getIndexAttr(d * hidden)},
+                      {seqLen, batch, hiddenSize}, {0, 1, 2});
         Value biasIH = op.getBias() ? op.getWeight(l, d, 2) : Value();
         Value biasHH = op.getBias() ? op.getWeight(l, d, 3) : Value();
         LayerOp::create(rewriter, loc, layerInput, op.getLengths(),

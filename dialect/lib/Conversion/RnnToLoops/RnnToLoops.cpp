@@ -72,8 +72,8 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
     Value stepOutput = viewSlice(rewriter, loc, output, {time, zero, zero},
                                  {one, batch, hiddenSize}, {1, 2});
     CellOp::create(rewriter, loc, stepInput, op.getState(), op.getWeightIh(),
-                   op.getWeightHh(), op.getBiasIh(), op.getBiasHh(),
-                   stepOutput, op.getNonlinearity());
+                   op.getWeightHh(), op.getBiasIh(), op.getBiasHh(), stepOutput,
+                   op.getNonlinearity());
     CommitStepOp::create(rewriter, loc, stepOutput, op.getState(), time,
                          op.getLengths());
     rewriter.eraseOp(op);

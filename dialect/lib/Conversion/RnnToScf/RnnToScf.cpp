@@ -44,9 +44,8 @@ class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &builder, Location loc)
       : builder(builder), loc(loc),
-        fastMath(arith::FastMathFlagsAttr::get(builder.getContext(),
-                                               arith::FastMathFlags::contract)) {
-  }
+        fastMath(arith::FastMathFlagsAttr::get(
+            builder.getContext(), arith::FastMathFlags::contract)) {}
 
   Value index(int64_t value) {
     return arith::ConstantIndexOp::create(builder, loc, value);
@@ -80,7 +79,8 @@ public:
   }
 
   /// acc = init; for (iv = 0; iv < upper; ++iv) acc = body(iv, acc); acc
-  Value reduce(Value upper, Value init, function_ref<Value(Value, Value)> body) {
+  Value reduce(Value upper, Value init,
+               function_ref<Value(Value, Value)> body) {
     auto loop = scf::ForOp::create(builder, loc, index(0), upper, index(1),
                                    ValueRange{init});
     OpBuilder::InsertionGuard guard(builder);
@@ -132,8 +132,8 @@ struct CellLowering : public OpRewritePattern<CellOp> {
           acc = kb.add(biasIH, biasHH);
         }
         acc = kb.dotRows(acc, op.getInput(), b, op.getWeightIh(), j, inputSize);
-        acc = kb.dotRows(acc, op.getHidden(), b, op.getWeightHh(), j,
-                         hiddenSize);
+        acc =
+            kb.dotRows(acc, op.getHidden(), b, op.getWeightHh(), j, hiddenSize);
         Value activated =
             op.getNonlinearity() == Nonlinearity::tanh
                 ? math::TanhOp::create(rewriter, op.getLoc(), acc).getResult()
@@ -163,8 +163,9 @@ struct CommitStepLowering : public OpRewritePattern<CommitStepOp> {
     Value batch = kb.dim(out, 0);
     Value hiddenSize = kb.dim(out, 1);
     auto copyRow = [&](Value b) {
-      kb.forEach(hiddenSize,
-                 [&](Value j) { kb.store(kb.load(out, {b, j}), state, {b, j}); });
+      kb.forEach(hiddenSize, [&](Value j) {
+        kb.store(kb.load(out, {b, j}), state, {b, j});
+      });
     };
     kb.forEach(batch, [&](Value b) {
       if (!op.getLengths()) {
@@ -172,9 +173,8 @@ struct CommitStepLowering : public OpRewritePattern<CommitStepOp> {
         return;
       }
       Value length = kb.load(op.getLengths(), {b});
-      Value time = arith::IndexCastOp::create(rewriter, loc,
-                                              rewriter.getI64Type(),
-                                              op.getTime());
+      Value time = arith::IndexCastOp::create(
+          rewriter, loc, rewriter.getI64Type(), op.getTime());
       Value active = arith::CmpIOp::create(
           rewriter, loc, arith::CmpIPredicate::slt, time, length);
       auto ifOp = scf::IfOp::create(rewriter, loc, active,
@@ -281,8 +281,8 @@ sumOverPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
       Value valid;
       if (lengths) {
         Value length = kb.load(lengths, {indices[1]});
-        Value time = arith::IndexCastOp::create(b, loc, b.getI64Type(),
-                                                indices[0]);
+        Value time =
+            arith::IndexCastOp::create(b, loc, b.getI64Type(), indices[0]);
         valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, time,
                                       length);
       }
@@ -299,8 +299,8 @@ sumOverPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     indices.push_back(loop.getInductionVar());
-    auto [innerSum, innerCount] = nest(dim + 1, loop.getRegionIterArgs()[0],
-                                       loop.getRegionIterArgs()[1]);
+    auto [innerSum, innerCount] =
+        nest(dim + 1, loop.getRegionIterArgs()[0], loop.getRegionIterArgs()[1]);
     indices.pop_back();
     scf::YieldOp::create(b, loc, ValueRange{innerSum, innerCount});
     return {loop.getResult(0), loop.getResult(1)};
@@ -322,8 +322,8 @@ struct MseLossLowering : public OpRewritePattern<MseLossOp> {
           // Separate statements fix the order of the loads in the IR.
           Value predicted = kb.load(prediction, at);
           Value expected = kb.load(target, at);
-          Value diff = arith::SubFOp::create(rewriter, op.getLoc(), predicted,
-                                             expected);
+          Value diff =
+              arith::SubFOp::create(rewriter, op.getLoc(), predicted, expected);
           return kb.mul(diff, diff);
         });
     Value mean = arith::DivFOp::create(rewriter, op.getLoc(), sum, count);
@@ -356,12 +356,13 @@ struct CrossEntropyLossLowering : public OpRewritePattern<CrossEntropyLossOp> {
           Value max = kb.reduce(classes, lowest, [&](Value c, Value acc) {
             return arith::MaximumFOp::create(rewriter, loc, acc, element(c));
           });
-          Value expSum = kb.reduce(classes, kb.f32(0.0f), [&](Value c,
-                                                            Value acc) {
-            Value logit = element(c);
-          Value shifted = arith::SubFOp::create(rewriter, loc, logit, max);
-            return kb.add(acc, math::ExpOp::create(rewriter, loc, shifted));
-          });
+          Value expSum =
+              kb.reduce(classes, kb.f32(0.0f), [&](Value c, Value acc) {
+                Value logit = element(c);
+                Value shifted =
+                    arith::SubFOp::create(rewriter, loc, logit, max);
+                return kb.add(acc, math::ExpOp::create(rewriter, loc, shifted));
+              });
           Value logOfSum = math::LogOp::create(rewriter, loc, expSum);
           Value logSumExp = arith::AddFOp::create(rewriter, loc, max, logOfSum);
           Value label = arith::IndexCastOp::create(
@@ -399,18 +400,21 @@ struct AllInRangeLowering : public OpRewritePattern<AllInRangeOp> {
           rewriter, loc, arith::CmpIPredicate::sge, v, op.getLower());
       Value belowUpper = arith::CmpIOp::create(
           rewriter, loc, arith::CmpIPredicate::sle, v, op.getUpper());
-      Value inRange = arith::AndIOp::create(rewriter, loc, aboveLower, belowUpper);
+      Value inRange =
+          arith::AndIOp::create(rewriter, loc, aboveLower, belowUpper);
       return arith::AndIOp::create(rewriter, loc, ok, inRange);
     };
-    Value ok = arith::ConstantOp::create(rewriter, loc, rewriter.getBoolAttr(true));
+    Value ok =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getBoolAttr(true));
     Value result;
     if (rank == 1) {
       result = kb.reduce(kb.dim(values, 0), ok,
                          [&](Value i, Value acc) { return check(acc, {i}); });
     } else {
       result = kb.reduce(kb.dim(values, 0), ok, [&](Value i, Value acc) {
-        return kb.reduce(kb.dim(values, 1), acc,
-                         [&](Value j, Value inner) { return check(inner, {i, j}); });
+        return kb.reduce(kb.dim(values, 1), acc, [&](Value j, Value inner) {
+          return check(inner, {i, j});
+        });
       });
     }
     rewriter.replaceOp(op, result);
@@ -422,8 +426,8 @@ struct ConvertRnnToScfPass
     : public rnn::impl::ConvertRnnToScfBase<ConvertRnnToScfPass> {
   void runOnOperation() override {
     ConversionTarget target(getContext());
-    target.addIllegalOp<CellOp, CommitStepOp, LinearOp, EmbeddingOp,
-                        MseLossOp, CrossEntropyLossOp, AllInRangeOp, LayerOp,
+    target.addIllegalOp<CellOp, CommitStepOp, LinearOp, EmbeddingOp, MseLossOp,
+                        CrossEntropyLossOp, AllInRangeOp, LayerOp,
                         StackedRnnOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
@@ -437,7 +441,8 @@ struct ConvertRnnToScfPass
 } // namespace
 
 void rnn::populateRnnToScfConversionPatterns(RewritePatternSet &patterns) {
-  patterns.add<CellLowering, CommitStepLowering, LinearLowering,
-               EmbeddingLowering, MseLossLowering, CrossEntropyLossLowering,
-               AllInRangeLowering>(patterns.getContext());
+  patterns
+      .add<CellLowering, CommitStepLowering, LinearLowering, EmbeddingLowering,
+           MseLossLowering, CrossEntropyLossLowering, AllInRangeLowering>(
+          patterns.getContext());
 }
