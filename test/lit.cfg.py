@@ -18,7 +18,12 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in",
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%rnnrt_include", config.rnnc_runtime_include))
 config.substitutions.append(("%rnnrt_libdir", config.rnnc_runtime_lib_dir))
-config.substitutions.append(("%cc", config.c_compiler))
+# Programs linking an instrumented librnnrt must be instrumented too (and are
+# then checked by the sanitizers themselves).
+c_compiler = config.c_compiler
+if config.sanitizers:
+    c_compiler += " -fsanitize=address,undefined -fno-omit-frame-pointer"
+config.substitutions.append(("%cc", c_compiler))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
@@ -31,6 +36,3 @@ llvm_config.add_tool_substitutions(
 
 if config.sanitizers:
     config.available_features.add("asan")
-    # LLVM's own allocations are not ours to fix; report our leaks only via
-    # the unit tests.
-    config.environment["ASAN_OPTIONS"] = "detect_leaks=0"
