@@ -389,6 +389,373 @@ def Rnn_CrossEntropyLossOp : Rnn_Op<"cross_entropy_loss"> {
 }
 
 //===----------------------------------------------------------------------===//
+// Backward-pass ops (built by rnn-generate-bptt)
+//===----------------------------------------------------------------------===//
+
+def Rnn_DeclareAdjointOp : Rnn_Op<"declare_adjoint"> {
+  let summary = "Names the buffer that receives a buffer's gradient";
+  let description = [{
+    Declares that `adjoint` accumulates the gradient of the loss with respect
+    to the contents of `primal`; both have the same shape. MLIRGen places one
+    for every buffer the backward pass reads or writes gradients of (the
+    parameters, the input, h0, every intermediate result), and
+    `rnn-generate-bptt` consumes them: every adjoint starts at zero (the
+    loss's at one) and the generated backward ops accumulate into them.
+    Views of a buffer (subview, transpose, reinterpret_cast) get the same
+    view of its adjoint automatically.
+
+    Example:
+
+    ```mlir
+    rnn.declare_adjoint %w_ih, %d_w_ih : memref<32x1xf32>, memref<32x1xf32>
+    ```
+  }];
+  let arguments = (ins AnyMemRef:$primal, AnyMemRef:$adjoint);
+  let assemblyFormat = [{
+    $primal `,` $adjoint `:` type($primal) `,` type($adjoint) attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Rnn_StackedRnnGradOp : Rnn_Op<"stacked_rnn_grad",
+                                  [AttrSizedOperandSegments]> {
+  let summary = "Backpropagation through time of an rnn.stacked_rnn";
+  let description = [{
+    Given the operands of a forward `rnn.stacked_rnn` (which must have kept
+    every inner layer's output: `scratch` with `num_layers - 1` slices, or
+    none for one layer) and the adjoints of its results, accumulates the
+    gradients of the loss into `input_grad` (when present) and
+    `weight_grads` (same order as `weights`), and writes the gradient with
+    respect to the initial states to `h0_grad`.
+
+    `output_grad` `(T, B, D*H)` and `h_n_grad` `(L*D, B, H)` are consumed
+    (used as scratch). `scratch_grad` `(2, T, B, D*H)` holds the adjoints of
+    inner-layer outputs when `num_layers > 1`. `truncate` > 0 detaches the
+    carried state every `truncate` steps (truncated BPTT): no gradient flows
+    into a window from the windows after it.
+
+    Example:
+
+    ```mlir
+    rnn.stacked_rnn_grad %x : memref<50x?x1xf32> h0(%h0 : memref<1x?x32xf32>)
+        weights(%w_ih, %w_hh : memref<32x1xf32>, memref<32x32xf32>)
+        outputs(%y, %h_n : memref<50x?x32xf32>, memref<1x?x32xf32>)
+        grads(%dy, %dh_n : memref<50x?x32xf32>, memref<1x?x32xf32>)
+        weight_grads(%dw_ih, %dw_hh : memref<32x1xf32>, memref<32x32xf32>)
+        h0_grad(%dh0 : memref<1x?x32xf32>)
+        {hidden_size = 32 : i64, num_layers = 1 : i64,
+         nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
+    ```
+  }];
+  let arguments = (ins
+    Arg<Rnn_F32Buffer3D, "input (T, B, I)", [MemRead]>:$input,
+    Arg<Optional<Rnn_LengthsBuffer>, "lengths (B)", [MemRead]>:$lengths,
+    Arg<Optional<Rnn_F32Buffer3D>, "initial state", [MemRead]>:$h0,
+    Arg<Variadic<Rnn_F32Weight>, "parameters", [MemRead]>:$weights,
+    Arg<Rnn_F32Buffer3D, "forward output", [MemRead]>:$output,
+    Arg<Rnn_F32Buffer3D, "forward final states", [MemRead]>:$h_n,
+    Arg<Optional<Rnn_F32Buffer4D>, "forward inner-layer outputs",
+        [MemRead]>:$scratch,
+    Arg<Rnn_F32Buffer3D, "d output", [MemRead, MemWrite]>:$output_grad,
+    Arg<Rnn_F32Buffer3D, "d h_n", [MemRead, MemWrite]>:$h_n_grad,
+    Arg<Optional<Rnn_F32Buffer4D>, "d inner-layer outputs",
+        [MemRead, MemWrite]>:$scratch_grad,
+    Arg<Optional<Rnn_F32Buffer3D>, "d input", [MemRead, MemWrite]>:
+        $input_grad,
+    Arg<Variadic<Rnn_F32Weight>, "d parameters", [MemRead, MemWrite]>:
+        $weight_grads,
+    Arg<Rnn_F32Buffer3D, "d h0", [MemWrite]>:$h0_grad,
+    I64Attr:$hidden_size,
+    I64Attr:$num_layers,
+    Rnn_NonlinearityAttr:$nonlinearity,
+    BoolAttr:$bias,
+    UnitAttr:$bidirectional,
+    DefaultValuedAttr<I64Attr, "0">:$truncate
+  );
+  let assemblyFormat = [{
+    $input `:` type($input)
+    (`lengths` `(` $lengths^ `:` type($lengths) `)`)?
+    (`h0` `(` $h0^ `:` type($h0) `)`)?
+    `weights` `(` $weights `:` type($weights) `)`
+    `outputs` `(` $output `,` $h_n `:` type($output) `,` type($h_n) `)`
+    (`scratch` `(` $scratch^ `:` type($scratch) `)`)?
+    `grads` `(` $output_grad `,` $h_n_grad `:` type($output_grad) `,`
+        type($h_n_grad) `)`
+    (`scratch_grad` `(` $scratch_grad^ `:` type($scratch_grad) `)`)?
+    (`input_grad` `(` $input_grad^ `:` type($input_grad) `)`)?
+    `weight_grads` `(` $weight_grads `:` type($weight_grads) `)`
+    `h0_grad` `(` $h0_grad `:` type($h0_grad) `)`
+    attr-dict
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getNumDirections() { return getBidirectional() ? 2 : 1; }
+    int64_t getWeightsPerCell() { return getBias() ? 4 : 2; }
+    ::mlir::Value getWeight(int64_t layer, int64_t direction, int64_t index) {
+      return getWeights()[(layer * getNumDirections() + direction) *
+                              getWeightsPerCell() + index];
+    }
+    ::mlir::Value getWeightGrad(int64_t layer, int64_t direction,
+                                int64_t index) {
+      return getWeightGrads()[(layer * getNumDirections() + direction) *
+                                  getWeightsPerCell() + index];
+    }
+  }];
+}
+
+def Rnn_LayerGradOp : Rnn_Op<"layer_grad", [AttrSizedOperandSegments]> {
+  let summary = "Backpropagation through time of one rnn.layer";
+  let description = [{
+    Walks the time steps of a forward `rnn.layer` in the opposite order.
+    At each step, for every sequence still running (`t < lengths[b]`):
+
+    ```
+    g      = (output_grad[t] + state_grad) * act'(output[t])
+    b_*    += g;  W_ih += g^T x_t;  W_hh += g^T h_prev
+    input_grad[t] += g W_ih   (when present)
+    state_grad    = g W_hh
+    ```
+
+    where `h_prev` is the state before step `t`: the previous step's output,
+    or `h0` at the sequence's first step. `state_grad` `(B, H)` holds the
+    gradient with respect to the final state on entry and with respect to
+    `h0` on exit. `output_grad` is consumed (overwritten with `g`). With
+    `truncate` = k > 0, `state_grad` is reset to zero every k steps of the
+    forward order (the state is detached between windows).
+
+    Example:
+
+    ```mlir
+    rnn.layer_grad %x : memref<?x?x8xf32> h0(%h0 : memref<?x16xf32>)
+        weights(%w_ih, %w_hh : memref<16x8xf32>, memref<16x16xf32>)
+        output(%y : memref<?x?x16xf32>)
+        grads(%dy, %dh : memref<?x?x16xf32>, memref<?x16xf32>)
+        weight_grads(%dw_ih, %dw_hh : memref<16x8xf32>, memref<16x16xf32>)
+        {nonlinearity = #rnn.nonlinearity<tanh>}
+    ```
+  }];
+  let arguments = (ins
+    Arg<Rnn_F32Buffer3D, "input (T, B, I)", [MemRead]>:$input,
+    Arg<Optional<Rnn_LengthsBuffer>, "lengths (B)", [MemRead]>:$lengths,
+    Arg<Rnn_F32Buffer2D, "initial state (B, H)", [MemRead]>:$h0,
+    Arg<Rnn_F32Buffer2D, "weight_ih (H, I)", [MemRead]>:$weight_ih,
+    Arg<Rnn_F32Buffer2D, "weight_hh (H, H)", [MemRead]>:$weight_hh,
+    Arg<Rnn_F32Buffer3D, "forward output (T, B, H)", [MemRead]>:$output,
+    Arg<Rnn_F32Buffer3D, "d output (T, B, H)", [MemRead, MemWrite]>:
+        $output_grad,
+    Arg<Rnn_F32Buffer2D, "d state (B, H)", [MemRead, MemWrite]>:$state_grad,
+    Arg<Optional<Rnn_F32Buffer3D>, "d input (T, B, I)",
+        [MemRead, MemWrite]>:$input_grad,
+    Arg<Rnn_F32Buffer2D, "d weight_ih", [MemRead, MemWrite]>:$weight_ih_grad,
+    Arg<Rnn_F32Buffer2D, "d weight_hh", [MemRead, MemWrite]>:$weight_hh_grad,
+    Arg<Optional<Rnn_F32Buffer1D>, "d bias_ih", [MemRead, MemWrite]>:
+        $bias_ih_grad,
+    Arg<Optional<Rnn_F32Buffer1D>, "d bias_hh", [MemRead, MemWrite]>:
+        $bias_hh_grad,
+    Rnn_NonlinearityAttr:$nonlinearity,
+    UnitAttr:$reverse,
+    DefaultValuedAttr<I64Attr, "0">:$truncate
+  );
+  let assemblyFormat = [{
+    $input `:` type($input)
+    (`lengths` `(` $lengths^ `:` type($lengths) `)`)?
+    `h0` `(` $h0 `:` type($h0) `)`
+    `weights` `(` $weight_ih `,` $weight_hh `:` type($weight_ih) `,`
+        type($weight_hh) `)`
+    `output` `(` $output `:` type($output) `)`
+    `grads` `(` $output_grad `,` $state_grad `:` type($output_grad) `,`
+        type($state_grad) `)`
+    (`input_grad` `(` $input_grad^ `:` type($input_grad) `)`)?
+    `weight_grads` `(` $weight_ih_grad `,` $weight_hh_grad `:`
+        type($weight_ih_grad) `,` type($weight_hh_grad) `)`
+    (`bias_grads` `(` $bias_ih_grad^ `,` $bias_hh_grad `:`
+        type($bias_ih_grad) `,` type($bias_hh_grad) `)`)?
+    attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Rnn_CellGradOp : Rnn_Op<"cell_grad", [AttrSizedOperandSegments]> {
+  let summary = "Backward of one time step of an Elman RNN cell";
+  let description = [{
+    The step-level form of `rnn.layer_grad` for step `time`. The state
+    before the step is, per row, `prev_output[b]` when `prev_time != time`
+    and `prev_time < lengths[b]` (the previous step in forward order existed
+    and the sequence was running), else `h0[b]`. Rows with
+    `time >= lengths[b]` are skipped: their `state_grad` passes through.
+    `output_grad` `(B, H)` is overwritten with `g`.
+
+    Example:
+
+    ```mlir
+    rnn.cell_grad %x_t, %y_t, %y_prev, %h0 at %t, %t_prev
+        : memref<?x8xf32>, memref<?x16xf32>, memref<?x16xf32>, memref<?x16xf32>
+        weights(%w_ih, %w_hh : memref<16x8xf32>, memref<16x16xf32>)
+        grads(%dy_t, %dh : memref<?x16xf32>, memref<?x16xf32>)
+        weight_grads(%dw_ih, %dw_hh : memref<16x8xf32>, memref<16x16xf32>)
+        {nonlinearity = #rnn.nonlinearity<tanh>}
+    ```
+  }];
+  let arguments = (ins
+    Arg<Rnn_F32Buffer2D, "input (B, I)", [MemRead]>:$input,
+    Arg<Rnn_F32Buffer2D, "step output (B, H)", [MemRead]>:$output,
+    Arg<Rnn_F32Buffer2D, "previous step output (B, H)", [MemRead]>:
+        $prev_output,
+    Arg<Rnn_F32Buffer2D, "initial state (B, H)", [MemRead]>:$h0,
+    Index:$time,
+    Index:$prev_time,
+    Arg<Optional<Rnn_LengthsBuffer>, "lengths (B)", [MemRead]>:$lengths,
+    Arg<Rnn_F32Buffer2D, "weight_ih (H, I)", [MemRead]>:$weight_ih,
+    Arg<Rnn_F32Buffer2D, "weight_hh (H, H)", [MemRead]>:$weight_hh,
+    Arg<Rnn_F32Buffer2D, "d output (B, H)", [MemRead, MemWrite]>:
+        $output_grad,
+    Arg<Rnn_F32Buffer2D, "d state (B, H)", [MemRead, MemWrite]>:$state_grad,
+    Arg<Optional<Rnn_F32Buffer2D>, "d input (B, I)", [MemRead, MemWrite]>:
+        $input_grad,
+    Arg<Rnn_F32Buffer2D, "d weight_ih", [MemRead, MemWrite]>:$weight_ih_grad,
+    Arg<Rnn_F32Buffer2D, "d weight_hh", [MemRead, MemWrite]>:$weight_hh_grad,
+    Arg<Optional<Rnn_F32Buffer1D>, "d bias_ih", [MemRead, MemWrite]>:
+        $bias_ih_grad,
+    Arg<Optional<Rnn_F32Buffer1D>, "d bias_hh", [MemRead, MemWrite]>:
+        $bias_hh_grad,
+    Rnn_NonlinearityAttr:$nonlinearity
+  );
+  let assemblyFormat = [{
+    $input `,` $output `,` $prev_output `,` $h0 `at` $time `,` $prev_time
+    (`lengths` `(` $lengths^ `:` type($lengths) `)`)?
+    `:` type($input) `,` type($output) `,` type($prev_output) `,` type($h0)
+    `weights` `(` $weight_ih `,` $weight_hh `:` type($weight_ih) `,`
+        type($weight_hh) `)`
+    `grads` `(` $output_grad `,` $state_grad `:` type($output_grad) `,`
+        type($state_grad) `)`
+    (`input_grad` `(` $input_grad^ `:` type($input_grad) `)`)?
+    `weight_grads` `(` $weight_ih_grad `,` $weight_hh_grad `:`
+        type($weight_ih_grad) `,` type($weight_hh_grad) `)`
+    (`bias_grads` `(` $bias_ih_grad^ `,` $bias_hh_grad `:`
+        type($bias_ih_grad) `,` type($bias_hh_grad) `)`)?
+    attr-dict
+  }];
+}
+
+def Rnn_LinearGradOp : Rnn_Op<"linear_grad", [AttrSizedOperandSegments]> {
+  let summary = "Backward of rnn.linear";
+  let description = [{
+    For `output = input W^T + b`, accumulates `input_grad += output_grad W`,
+    `weight_grad += output_grad^T input` and `bias_grad += sum(output_grad)`
+    over all leading dimensions.
+
+    Example:
+
+    ```mlir
+    rnn.linear_grad %h, %w, %dy : memref<?x20xf32>, memref<5x20xf32>,
+        memref<?x5xf32> input_grad(%dh : memref<?x20xf32>)
+        weight_grad(%dw : memref<5x20xf32>) bias_grad(%db : memref<5xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Arg<Rnn_F32Buffer2DOr3D, "input", [MemRead]>:$input,
+    Arg<Rnn_F32Buffer2D, "weight (out, in)", [MemRead]>:$weight,
+    Arg<Rnn_F32Buffer2DOr3D, "d output", [MemRead]>:$output_grad,
+    Arg<Optional<Rnn_F32Buffer2DOr3D>, "d input", [MemRead, MemWrite]>:
+        $input_grad,
+    Arg<Rnn_F32Buffer2D, "d weight", [MemRead, MemWrite]>:$weight_grad,
+    Arg<Optional<Rnn_F32Buffer1D>, "d bias", [MemRead, MemWrite]>:$bias_grad
+  );
+  let assemblyFormat = [{
+    $input `,` $weight `,` $output_grad `:` type($input) `,` type($weight) `,`
+        type($output_grad)
+    (`input_grad` `(` $input_grad^ `:` type($input_grad) `)`)?
+    `weight_grad` `(` $weight_grad `:` type($weight_grad) `)`
+    (`bias_grad` `(` $bias_grad^ `:` type($bias_grad) `)`)?
+    attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+def Rnn_EmbeddingGradOp : Rnn_Op<"embedding_grad"> {
+  let summary = "Backward of rnn.embedding (scatter-add into the table)";
+  let description = [{
+    `weight_grad[indices[t, b], :] += output_grad[t, b, :]`.
+
+    Example:
+
+    ```mlir
+    rnn.embedding_grad %ids, %demb : memref<?x?xi64>, memref<?x?x32xf32>
+        weight_grad(%dtable : memref<27x32xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Arg<Rnn_TokenBuffer, "token ids (T, B)", [MemRead]>:$indices,
+    Arg<Rnn_F32Buffer3D, "d embeddings (T, B, E)", [MemRead]>:$output_grad,
+    Arg<Rnn_F32Buffer2D, "d table (V, E)", [MemRead, MemWrite]>:$weight_grad
+  );
+  let assemblyFormat = [{
+    $indices `,` $output_grad `:` type($indices) `,` type($output_grad)
+    `weight_grad` `(` $weight_grad `:` type($weight_grad) `)` attr-dict
+  }];
+}
+
+def Rnn_MseLossGradOp : Rnn_Op<"mse_loss_grad"> {
+  let summary = "Backward of rnn.mse_loss";
+  let description = [{
+    `prediction_grad += 2 (prediction - target) / count * loss_grad` at every
+    position the loss counted (see `rnn.mse_loss`).
+
+    Example:
+
+    ```mlir
+    rnn.mse_loss_grad %y, %t, %dl : memref<?x1xf32>, memref<?x1xf32>,
+        memref<f32> outs(%dy : memref<?x1xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Arg<StridedMemRefRankOf<[F32], [1, 2, 3]>, "prediction", [MemRead]>:
+        $prediction,
+    Arg<StridedMemRefRankOf<[F32], [1, 2, 3]>, "target", [MemRead]>:$target,
+    Arg<MemRefRankOf<[F32], [0]>, "d loss", [MemRead]>:$loss_grad,
+    Arg<Optional<Rnn_LengthsBuffer>, "lengths (B)", [MemRead]>:$lengths,
+    Arg<StridedMemRefRankOf<[F32], [1, 2, 3]>, "d prediction",
+        [MemRead, MemWrite]>:$prediction_grad
+  );
+  let assemblyFormat = [{
+    $prediction `,` $target `,` $loss_grad
+    (`lengths` `(` $lengths^ `:` type($lengths) `)`)?
+    `:` type($prediction) `,` type($target) `,` type($loss_grad)
+    `outs` `(` $prediction_grad `:` type($prediction_grad) `)` attr-dict
+  }];
+}
+
+def Rnn_CrossEntropyLossGradOp : Rnn_Op<"cross_entropy_loss_grad"> {
+  let summary = "Backward of rnn.cross_entropy_loss";
+  let description = [{
+    `logits_grad[p, c] += (softmax(logits[p])[c] - (c == target[p])) / count
+    * loss_grad` at every position the loss counted.
+
+    Example:
+
+    ```mlir
+    rnn.cross_entropy_loss_grad %logits, %labels, %dl : memref<?x5xf32>,
+        memref<?xi64>, memref<f32> outs(%dlogits : memref<?x5xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Arg<StridedMemRefRankOf<[F32], [2, 3]>, "logits", [MemRead]>:$logits,
+    Arg<StridedMemRefRankOf<[I64, I32], [1, 2]>, "class indices",
+        [MemRead]>:$target,
+    Arg<MemRefRankOf<[F32], [0]>, "d loss", [MemRead]>:$loss_grad,
+    Arg<Optional<Rnn_LengthsBuffer>, "lengths (B)", [MemRead]>:$lengths,
+    Arg<StridedMemRefRankOf<[F32], [2, 3]>, "d logits", [MemRead, MemWrite]>:
+        $logits_grad
+  );
+  let assemblyFormat = [{
+    $logits `,` $target `,` $loss_grad
+    (`lengths` `(` $lengths^ `:` type($lengths) `)`)?
+    `:` type($logits) `,` type($target) `,` type($loss_grad)
+    `outs` `(` $logits_grad `:` type($logits_grad) `)` attr-dict
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // AllInRangeOp
 //===----------------------------------------------------------------------===//
 

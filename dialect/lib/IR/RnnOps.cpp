@@ -81,78 +81,139 @@ static LogicalResult verifyCellParameters(Operation *op, Value input,
 // StackedRnnOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult StackedRnnOp::verify() {
-  int64_t hidden = getHiddenSize();
-  int64_t layers = getNumLayers();
+/// Checks what rnn.stacked_rnn and rnn.stacked_rnn_grad share: the
+/// attributes, the parameter list and the shapes of the forward operands.
+/// `scratchSlices` lists the allowed sizes of the scratch buffer's first
+/// dimension.
+template <typename OpTy>
+static LogicalResult verifyStackedOperands(OpTy op,
+                                           ArrayRef<int64_t> scratchSlices) {
+  Operation *self = op.getOperation();
+  int64_t hidden = op.getHiddenSize();
+  int64_t layers = op.getNumLayers();
   if (hidden <= 0)
-    return emitOpError("hidden_size must be positive, got ") << hidden;
+    return op.emitOpError("hidden_size must be positive, got ") << hidden;
   if (layers <= 0)
-    return emitOpError("num_layers must be positive, got ") << layers;
-  int64_t dirs = getNumDirections();
+    return op.emitOpError("num_layers must be positive, got ") << layers;
+  int64_t dirs = op.getNumDirections();
   // Huge attribute values must not wrap around in the products below: a
-  // wrapped weight count could match the operand list and send getWeight()
+  // wrapped weight count could match the operand list and send op.getWeight()
   // out of bounds.
   int64_t expectedWeights, width;
-  if (llvm::MulOverflow(layers, dirs * getWeightsPerCell(), expectedWeights))
-    return emitOpError("num_layers is too large, got ") << layers;
+  if (llvm::MulOverflow(layers, dirs * op.getWeightsPerCell(), expectedWeights))
+    return op.emitOpError("num_layers is too large, got ") << layers;
   if (llvm::MulOverflow(hidden, dirs, width))
-    return emitOpError("hidden_size is too large, got ") << hidden;
-  if (static_cast<int64_t>(getWeights().size()) != expectedWeights)
-    return emitOpError("expects ")
+    return op.emitOpError("hidden_size is too large, got ") << hidden;
+  if (static_cast<int64_t>(op.getWeights().size()) != expectedWeights)
+    return op.emitOpError("expects ")
            << expectedWeights << " weights (" << layers << " layers x " << dirs
-           << " directions x " << getWeightsPerCell() << "), got "
-           << getWeights().size();
+           << " directions x " << op.getWeightsPerCell() << "), got "
+           << op.getWeights().size();
 
   for (int64_t l = 0; l < layers; ++l) {
     for (int64_t d = 0; d < dirs; ++d) {
-      for (int64_t i = 0; i < getWeightsPerCell(); ++i) {
-        Value w = getWeight(l, d, i);
+      for (int64_t i = 0; i < op.getWeightsPerCell(); ++i) {
+        Value w = op.getWeight(l, d, i);
         int64_t rank = cast<MemRefType>(w.getType()).getRank();
         if (rank != (i < 2 ? 2 : 1))
-          return emitOpError("weight ")
+          return op.emitOpError("weight ")
                  << i << " of layer " << l << " direction " << d
                  << " must have rank " << (i < 2 ? 2 : 1) << ", got " << rank;
       }
-      Value input = getInput();
-      Value wIH = getWeight(l, d, 0);
+      Value input = op.getInput();
+      Value wIH = op.getWeight(l, d, 0);
       if (l == 0) {
-        if (failed(checkSameDim(*this, wIH, "weight_ih", 1, input, "input", 2)))
+        if (failed(checkSameDim(self, wIH, "weight_ih", 1, input, "input", 2)))
           return failure();
-      } else if (failed(checkDim(*this, wIH, "weight_ih", 1, width))) {
+      } else if (failed(checkDim(self, wIH, "weight_ih", 1, width))) {
         return failure();
       }
       if (failed(verifyCellParameters(
-              *this, wIH, 1, hidden, wIH, getWeight(l, d, 1),
-              getBias() ? getWeight(l, d, 2) : Value(),
-              getBias() ? getWeight(l, d, 3) : Value())))
+              self, wIH, 1, hidden, wIH, op.getWeight(l, d, 1),
+              op.getBias() ? op.getWeight(l, d, 2) : Value(),
+              op.getBias() ? op.getWeight(l, d, 3) : Value())))
         return failure();
     }
   }
 
-  Value input = getInput(), output = getOutput(), hN = getHN();
-  if (failed(checkSameDim(*this, output, "output", 0, input, "input", 0)) ||
-      failed(checkSameDim(*this, output, "output", 1, input, "input", 1)) ||
-      failed(checkDim(*this, output, "output", 2, width)) ||
-      failed(checkDim(*this, hN, "h_n", 0, layers * dirs)) ||
-      failed(checkSameDim(*this, hN, "h_n", 1, input, "input", 1)) ||
-      failed(checkDim(*this, hN, "h_n", 2, hidden)))
+  Value input = op.getInput(), output = op.getOutput(), hN = op.getHN();
+  if (failed(checkSameDim(self, output, "output", 0, input, "input", 0)) ||
+      failed(checkSameDim(self, output, "output", 1, input, "input", 1)) ||
+      failed(checkDim(self, output, "output", 2, width)) ||
+      failed(checkDim(self, hN, "h_n", 0, layers * dirs)) ||
+      failed(checkSameDim(self, hN, "h_n", 1, input, "input", 1)) ||
+      failed(checkDim(self, hN, "h_n", 2, hidden)))
     return failure();
-  if (Value h0 = getH0())
+  if (Value h0 = op.getH0())
     for (unsigned i = 0; i < 3; ++i)
-      if (failed(checkSameDim(*this, h0, "h0", i, hN, "h_n", i)))
+      if (failed(checkSameDim(self, h0, "h0", i, hN, "h_n", i)))
         return failure();
-  if (Value lengths = getLengths())
-    if (failed(checkSameDim(*this, lengths, "lengths", 0, input, "input", 1)))
+  if (Value lengths = op.getLengths())
+    if (failed(checkSameDim(self, lengths, "lengths", 0, input, "input", 1)))
       return failure();
-  if (Value scratch = getScratch()) {
-    if (failed(checkDim(*this, scratch, "scratch", 0, 2)) ||
-        failed(checkSameDim(*this, scratch, "scratch", 1, input, "input", 0)) ||
-        failed(checkSameDim(*this, scratch, "scratch", 2, input, "input", 1)) ||
-        failed(checkDim(*this, scratch, "scratch", 3, width)))
+  if (Value scratch = op.getScratch()) {
+    int64_t slices = dimSize(scratch, 0);
+    if (!ShapedType::isDynamic(slices) &&
+        !llvm::is_contained(scratchSlices, slices))
+      return op.emitOpError("scratch dimension 0 must be ")
+             << scratchSlices.front()
+             << (scratchSlices.size() > 1
+                     ? " or " + std::to_string(scratchSlices.back())
+                     : std::string())
+             << ", got " << slices;
+    if (
+        failed(checkSameDim(self, scratch, "scratch", 1, input, "input", 0)) ||
+        failed(checkSameDim(self, scratch, "scratch", 2, input, "input", 1)) ||
+        failed(checkDim(self, scratch, "scratch", 3, width)))
       return failure();
   } else if (layers > 1) {
-    return emitOpError("requires a scratch buffer when num_layers > 1");
+    return op.emitOpError("requires a scratch buffer when num_layers > 1");
   }
+  return success();
+}
+
+LogicalResult StackedRnnOp::verify() {
+  // Inner layers alternate between two slices, or keep one slice each
+  // (which the backward pass needs).
+  return verifyStackedOperands(*this, {2, getNumLayers() - 1});
+}
+
+//===----------------------------------------------------------------------===//
+// StackedRnnGradOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult StackedRnnGradOp::verify() {
+  if (failed(verifyStackedOperands(*this, {getNumLayers() - 1})))
+    return failure();
+  if (getWeightGrads().size() != getWeights().size())
+    return emitOpError("expects one weight gradient per weight (")
+           << getWeights().size() << "), got " << getWeightGrads().size();
+  for (auto [weight, grad] : llvm::zip(getWeights(), getWeightGrads()))
+    if (cast<MemRefType>(weight.getType()).getShape() !=
+        cast<MemRefType>(grad.getType()).getShape())
+      return emitOpError("weight gradient type ")
+             << grad.getType() << " does not match weight type "
+             << weight.getType();
+  for (unsigned i = 0; i < 3; ++i)
+    if (failed(checkSameDim(*this, getOutputGrad(), "output_grad", i,
+                            getOutput(), "output", i)) ||
+        failed(checkSameDim(*this, getHNGrad(), "h_n_grad", i, getHN(), "h_n",
+                            i)) ||
+        failed(checkSameDim(*this, getH0Grad(), "h0_grad", i, getHN(), "h_n",
+                            i)))
+      return failure();
+  if (Value inputGrad = getInputGrad())
+    for (unsigned i = 0; i < 3; ++i)
+      if (failed(checkSameDim(*this, inputGrad, "input_grad", i, getInput(),
+                              "input", i)))
+        return failure();
+  if (getNumLayers() > 1 && !getScratchGrad())
+    return emitOpError("requires a scratch_grad buffer when num_layers > 1");
+  if (Value scratchGrad = getScratchGrad())
+    if (failed(checkDim(*this, scratchGrad, "scratch_grad", 0, 2)))
+      return failure();
+  if (getTruncate() < 0)
+    return emitOpError("truncate must be non-negative, got ") << getTruncate();
   return success();
 }
 
@@ -297,6 +358,88 @@ LogicalResult CrossEntropyLossOp::verify() {
                             "logits", i)))
       return failure();
   return verifyLossLengths(*this, getLengths(), getLogits(), 3);
+}
+
+//===----------------------------------------------------------------------===//
+// LayerGradOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LayerGradOp::verify() {
+  int64_t hidden = dimSize(getWeightHh(), 0);
+  if (!getBiasIhGrad() != !getBiasHhGrad())
+    return emitOpError(
+        "requires both bias_ih_grad and bias_hh_grad or neither");
+  if (failed(verifyCellParameters(*this, getInput(), 2, hidden, getWeightIh(),
+                                  getWeightHh(), getBiasIhGrad(),
+                                  getBiasHhGrad())))
+    return failure();
+  Value input = getInput(), output = getOutput();
+  for (unsigned i = 0; i < 3; ++i)
+    if (failed(checkSameDim(*this, getOutputGrad(), "output_grad", i, output,
+                            "output", i)))
+      return failure();
+  if (failed(checkSameDim(*this, output, "output", 0, input, "input", 0)) ||
+      failed(checkSameDim(*this, output, "output", 1, input, "input", 1)) ||
+      failed(checkDim(*this, output, "output", 2, hidden)) ||
+      failed(checkSameDim(*this, getH0(), "h0", 0, input, "input", 1)) ||
+      failed(checkDim(*this, getH0(), "h0", 1, hidden)) ||
+      failed(checkSameDim(*this, getStateGrad(), "state_grad", 0, input,
+                          "input", 1)) ||
+      failed(checkDim(*this, getStateGrad(), "state_grad", 1, hidden)))
+    return failure();
+  if (Value inputGrad = getInputGrad())
+    for (unsigned i = 0; i < 3; ++i)
+      if (failed(checkSameDim(*this, inputGrad, "input_grad", i, input,
+                              "input", i)))
+        return failure();
+  if (getTruncate() < 0)
+    return emitOpError("truncate must be non-negative, got ") << getTruncate();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LinearGradOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearGradOp::verify() {
+  Value input = getInput(), weight = getWeight(), outputGrad = getOutputGrad();
+  unsigned rank = cast<MemRefType>(input.getType()).getRank();
+  if (cast<MemRefType>(outputGrad.getType()).getRank() !=
+      static_cast<int64_t>(rank))
+    return emitOpError("output_grad rank does not match input rank ") << rank;
+  if (failed(checkSameDim(*this, weight, "weight", 1, input, "input",
+                          rank - 1)) ||
+      failed(checkSameDim(*this, outputGrad, "output_grad", rank - 1, weight,
+                          "weight", 0)) ||
+      failed(checkSameDim(*this, getWeightGrad(), "weight_grad", 0, weight,
+                          "weight", 0)) ||
+      failed(checkSameDim(*this, getWeightGrad(), "weight_grad", 1, weight,
+                          "weight", 1)))
+    return failure();
+  if (Value inputGrad = getInputGrad())
+    for (unsigned i = 0; i < rank; ++i)
+      if (failed(checkSameDim(*this, inputGrad, "input_grad", i, input,
+                              "input", i)))
+        return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// DeclareAdjointOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DeclareAdjointOp::verify() {
+  auto primal = cast<MemRefType>(getPrimal().getType());
+  auto adjoint = cast<MemRefType>(getAdjoint().getType());
+  if (primal.getRank() != adjoint.getRank() ||
+      primal.getElementType() != adjoint.getElementType())
+    return emitOpError("adjoint type ")
+           << adjoint << " does not match primal type " << primal;
+  for (unsigned i = 0; i < primal.getRank(); ++i)
+    if (failed(checkSameDim(*this, getAdjoint(), "adjoint", i, getPrimal(),
+                            "primal", i)))
+      return failure();
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
