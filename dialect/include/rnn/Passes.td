@@ -18,8 +18,8 @@ include "mlir/Pass/PassBase.td"
 def RnnExpandStacked : Pass<"rnn-expand-stacked", "ModuleOp"> {
   let summary = "Expand stacked and bidirectional RNNs into per-layer ops";
   let description = [{
-    Rewrites every `rnn.stacked_rnn` into one `rnn.layer` per layer and
-    direction, in the order PyTorch evaluates them: layer by layer, forward
+    Rewrites every `rnn.stacked_rnn` (and `rnn.stacked_rnn_grad`) into one
+    `rnn.layer` (`rnn.layer_grad`) per layer and direction, in the order PyTorch evaluates them: layer by layer, forward
     before reverse. Each layer reads the previous layer's output (the model
     input for layer 0) and writes its own direction's half of the next
     buffer: the `output` operand for the last layer, otherwise one of the
@@ -41,13 +41,62 @@ def RnnExpandStacked : Pass<"rnn-expand-stacked", "ModuleOp"> {
   ];
 }
 
+def RnnGenerateBptt : Pass<"rnn-generate-bptt", "ModuleOp"> {
+  let summary = "Generate the backward pass (backpropagation through time)";
+  let description = [{
+    Derives the gradient computation of every function that declares
+    adjoints (`rnn.declare_adjoint`) from its forward ops. The function must
+    contain exactly one loss op (`rnn.mse_loss` or `rnn.cross_entropy_loss`);
+    the ops before it in its block are differentiated in reverse order, and
+    the backward ops are inserted right after the loss:
+
+    * every declared adjoint buffer is zeroed, the loss's is set to 1;
+    * each forward op gets its adjoint op, which accumulates into the
+      adjoints of its operands: `rnn.mse_loss_grad`,
+      `rnn.cross_entropy_loss_grad`, `rnn.linear_grad`,
+      `rnn.embedding_grad`, `rnn.stacked_rnn_grad` (backpropagation through
+      time of the whole stack), and `linalg.add` for a `linalg.copy`;
+    * a view (`memref.subview`, `memref.transpose`,
+      `memref.reinterpret_cast`, `memref.collapse_shape`) of a buffer with
+      an adjoint gets the same view of the adjoint.
+
+    The forward `rnn.stacked_rnn` must keep what the backward pass reads:
+    its scratch buffer must hold every inner layer's output (one slice per
+    inner layer), and its `scratch` must have a declared adjoint.
+
+    `truncate=k` generates truncated BPTT: the carried hidden state is
+    detached every k steps, as PyTorch users do with `h.detach()` between
+    windows of a long sequence. The forward values (and the loss) are
+    unchanged; only gradients stop at window boundaries.
+
+    Input: model-level ops and `rnn.declare_adjoint`. Output: the same
+    forward ops followed by the backward ops; no `rnn.declare_adjoint`.
+  }];
+  let options = [
+    Option<"truncate", "truncate", "int64_t", /*default=*/"0",
+           "Detach the hidden state every N steps (0: full BPTT)">
+  ];
+  let dependentDialects = [
+    "::mlir::memref::MemRefDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+  let statistics = [
+    Statistic<"numAdjointOps", "adjoint-ops",
+              "Number of backward ops created">
+  ];
+}
+
 def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
   let summary = "Lower rnn.layer ops to loops over time";
   let description = [{
     Replaces each `rnn.layer` by a loop over time steps whose body views the
     step's input and output rows and runs one `rnn.cell` followed by one
     `rnn.commit_step`. A reverse layer visits `t = T-1-i` for `i` in
-    `[0, T)`.
+    `[0, T)`. Each `rnn.layer_grad` becomes the reverse-time loop of
+    backpropagation through time: the forward steps in the opposite order,
+    one `rnn.cell_grad` each, with the carried state gradient reset at
+    window boundaries when the layer is truncated.
 
     The `unroll` option chooses the loop form:
     * `none`: one `scf.for` over time;
@@ -60,9 +109,10 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
       optimizer schedule across steps and specialize every index, but code
       size grows linearly with T, so it is reserved for short sequences.
 
-    Input: `rnn.layer` ops (run `rnn-expand-stacked` first: a remaining
-    `rnn.stacked_rnn` is an error). Output: `scf.for` loops (or straight-line
-    code) of `rnn.cell` and `rnn.commit_step`.
+    Input: `rnn.layer` and `rnn.layer_grad` ops (run `rnn-expand-stacked`
+    first: a remaining `rnn.stacked_rnn` is an error). Output: `scf.for`
+    loops (or straight-line code) of `rnn.cell` and `rnn.commit_step`, or of
+    `rnn.cell_grad`.
   }];
   let options = [
     Option<"unroll", "unroll", "std::string", /*default=*/"\"auto\"",
@@ -74,7 +124,8 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
   let dependentDialects = [
     "::mlir::scf::SCFDialect",
     "::mlir::memref::MemRefDialect",
-    "::mlir::arith::ArithDialect"
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect"
   ];
 }
 

@@ -429,8 +429,8 @@ def Rnn_StackedRnnGradOp : Rnn_Op<"stacked_rnn_grad",
     respect to the initial states to `h0_grad`.
 
     `output_grad` `(T, B, D*H)` and `h_n_grad` `(L*D, B, H)` are consumed
-    (used as scratch). `scratch_grad` `(2, T, B, D*H)` holds the adjoints of
-    inner-layer outputs when `num_layers > 1`. `truncate` > 0 detaches the
+    (used as scratch). `scratch_grad`, shaped like `scratch`, holds the
+    adjoints of inner-layer outputs when `num_layers > 1`. `truncate` > 0 detaches the
     carried state every `truncate` steps (truncated BPTT): no gradient flows
     into a window from the windows after it.
 

@@ -210,8 +210,10 @@ LogicalResult StackedRnnGradOp::verify() {
   if (getNumLayers() > 1 && !getScratchGrad())
     return emitOpError("requires a scratch_grad buffer when num_layers > 1");
   if (Value scratchGrad = getScratchGrad())
-    if (failed(checkDim(*this, scratchGrad, "scratch_grad", 0, 2)))
-      return failure();
+    for (unsigned i = 0; i < 4; ++i)
+      if (failed(checkSameDim(*this, scratchGrad, "scratch_grad", i,
+                              getScratch(), "scratch", i)))
+        return failure();
   if (getTruncate() < 0)
     return emitOpError("truncate must be non-negative, got ") << getTruncate();
   return success();

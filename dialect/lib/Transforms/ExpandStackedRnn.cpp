@@ -49,11 +49,19 @@ struct StackedRnnLowering : public OpRewritePattern<StackedRnnOp> {
     OpFoldResult hiddenSize = rewriter.getIndexAttr(hidden);
     OpFoldResult width = rewriter.getIndexAttr(hidden * dirs);
 
-    // Inner layers write to alternating halves of the scratch buffer so that
-    // layer l reads layer l-1's output while writing its own.
-    auto scratchHalf = [&](int64_t half) {
-      return viewSlice(rewriter, loc, op.getScratch(),
-                       {rewriter.getIndexAttr(half), zero, zero, zero},
+    // Inner layer l writes slice l % S of the scratch buffer: with S = 2 the
+    // layers alternate (layer l reads layer l-1's output while writing its
+    // own); with S = L-1 every inner output is kept for the backward pass.
+    int64_t slices = 0;
+    if (Value scratch = op.getScratch()) {
+      slices = cast<MemRefType>(scratch.getType()).getDimSize(0);
+      if (ShapedType::isDynamic(slices))
+        return op.emitOpError("needs a scratch buffer with a static number of "
+                              "slices");
+    }
+    auto scratchSlice = [&](Value buffer, int64_t slice) {
+      return viewSlice(rewriter, loc, buffer,
+                       {rewriter.getIndexAttr(slice), zero, zero, zero},
                        {one, seqLen, batch, width}, {1, 2, 3});
     };
 
@@ -61,7 +69,9 @@ struct StackedRnnLowering : public OpRewritePattern<StackedRnnOp> {
                                             rewriter.getF32FloatAttr(0.0f));
     Value layerInput = input;
     for (int64_t l = 0; l < layers; ++l) {
-      Value layerOutput = l == layers - 1 ? op.getOutput() : scratchHalf(l % 2);
+      Value layerOutput = l == layers - 1
+                              ? op.getOutput()
+                              : scratchSlice(op.getScratch(), l % slices);
       for (int64_t d = 0; d < dirs; ++d) {
         OpFoldResult row = rewriter.getIndexAttr(l * dirs + d);
         Value state = viewSlice(rewriter, loc, op.getHN(), {row, zero, zero},
@@ -94,14 +104,95 @@ struct StackedRnnLowering : public OpRewritePattern<StackedRnnOp> {
   llvm::Statistic &numLayersCreated;
 };
 
+/// Rewrites one rnn.stacked_rnn_grad into per-layer rnn.layer_grad ops, from
+/// the last layer down, reverse direction before forward within a layer
+/// (the opposite of the forward order).
+struct StackedRnnGradLowering : public OpRewritePattern<StackedRnnGradOp> {
+  StackedRnnGradLowering(MLIRContext *context,
+                         llvm::Statistic &numLayersCreated)
+      : OpRewritePattern(context), numLayersCreated(numLayersCreated) {}
+
+  LogicalResult matchAndRewrite(StackedRnnGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    if (!op.getH0())
+      return op.emitOpError("needs the initial states (h0) to expand");
+    int64_t layers = op.getNumLayers();
+    int64_t dirs = op.getNumDirections();
+    int64_t hidden = op.getHiddenSize();
+    Value input = op.getInput();
+
+    OpFoldResult zero = rewriter.getIndexAttr(0);
+    OpFoldResult one = rewriter.getIndexAttr(1);
+    OpFoldResult seqLen = dimAsFoldResult(rewriter, loc, input, 0);
+    OpFoldResult batch = dimAsFoldResult(rewriter, loc, input, 1);
+    OpFoldResult hiddenSize = rewriter.getIndexAttr(hidden);
+    OpFoldResult width = rewriter.getIndexAttr(hidden * dirs);
+    auto slice = [&](Value buffer, int64_t index) {
+      return viewSlice(rewriter, loc, buffer,
+                       {rewriter.getIndexAttr(index), zero, zero, zero},
+                       {one, seqLen, batch, width}, {1, 2, 3});
+    };
+    auto stateRow = [&](Value buffer, int64_t row) {
+      return viewSlice(rewriter, loc, buffer,
+                       {rewriter.getIndexAttr(row), zero, zero},
+                       {one, batch, hiddenSize}, {1, 2});
+    };
+    auto direction = [&](Value buffer, int64_t d) {
+      return viewSlice(rewriter, loc, buffer,
+                       {zero, zero, rewriter.getIndexAttr(d * hidden)},
+                       {seqLen, batch, hiddenSize}, {0, 1, 2});
+    };
+
+    Value zeroF = arith::ConstantOp::create(rewriter, loc,
+                                            rewriter.getF32FloatAttr(0.0f));
+    for (int64_t l = layers - 1; l >= 0; --l) {
+      // Layer l's input and output in the forward pass, and their adjoints
+      // (inner layer l's output and its adjoint are scratch slice l).
+      Value layerInput = l == 0 ? input : slice(op.getScratch(), l - 1);
+      Value layerOutput =
+          l == layers - 1 ? op.getOutput() : slice(op.getScratch(), l);
+      Value outputGrad = l == layers - 1 ? op.getOutputGrad()
+                                         : slice(op.getScratchGrad(), l);
+      Value inputGrad =
+          l == 0 ? op.getInputGrad() : slice(op.getScratchGrad(), l - 1);
+      // Both directions accumulate into the layer's input gradient.
+      if (l > 0)
+        linalg::FillOp::create(rewriter, loc, zeroF, inputGrad);
+      for (int64_t d = dirs - 1; d >= 0; --d) {
+        int64_t row = l * dirs + d;
+        Value stateGrad = stateRow(op.getHNGrad(), row);
+        Value biasIHGrad = op.getBias() ? op.getWeightGrad(l, d, 2) : Value();
+        Value biasHHGrad = op.getBias() ? op.getWeightGrad(l, d, 3) : Value();
+        LayerGradOp::create(
+            rewriter, loc, layerInput, op.getLengths(),
+            stateRow(op.getH0(), row), op.getWeight(l, d, 0),
+            op.getWeight(l, d, 1), direction(layerOutput, d),
+            direction(outputGrad, d), stateGrad, inputGrad,
+            op.getWeightGrad(l, d, 0), op.getWeightGrad(l, d, 1), biasIHGrad,
+            biasHHGrad, op.getNonlinearity(), /*reverse=*/d == 1,
+            op.getTruncate());
+        linalg::CopyOp::create(rewriter, loc, stateGrad,
+                               stateRow(op.getH0Grad(), row));
+        ++numLayersCreated;
+      }
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  llvm::Statistic &numLayersCreated;
+};
+
 struct RnnExpandStackedPass
     : public rnn::impl::RnnExpandStackedBase<RnnExpandStackedPass> {
   void runOnOperation() override {
     ConversionTarget target(getContext());
-    target.addIllegalOp<StackedRnnOp>();
+    target.addIllegalOp<StackedRnnOp, StackedRnnGradOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
-    patterns.add<StackedRnnLowering>(&getContext(), numLayersCreated);
+    patterns.add<StackedRnnLowering, StackedRnnGradLowering>(&getContext(),
+                                                             numLayersCreated);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -16,6 +16,7 @@
 #include "rnn/RnnUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -81,6 +82,92 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
   }
 };
 
+/// Lowers rnn.layer_grad to a loop visiting the forward steps in the
+/// opposite order:
+///   for i in [0, T): t = reverse ? i : T-1-i
+///     prev = reverse ? min(t+1, T-1) : max(t-1, 0)
+///     rnn.cell_grad input[t], output[t], output[prev], h0 at t, prev
+///     if truncate > 0 and the forward position of t is a positive multiple
+///     of truncate: state_grad = 0   (the state was detached there)
+struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LayerGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = op.getInput(), output = op.getOutput();
+    OpFoldResult zero = rewriter.getIndexAttr(0);
+    OpFoldResult one = rewriter.getIndexAttr(1);
+    OpFoldResult batch = dimAsFoldResult(rewriter, loc, input, 1);
+    OpFoldResult inputSize = dimAsFoldResult(rewriter, loc, input, 2);
+    OpFoldResult hiddenSize = dimAsFoldResult(rewriter, loc, output, 2);
+
+    Value lower = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value seqLen = getValueOrCreateConstantIndexOp(
+        rewriter, loc, dimAsFoldResult(rewriter, loc, input, 0));
+    auto loop = scf::ForOp::create(rewriter, loc, lower, seqLen, step);
+    loop->setAttr(kTimeLoopAttr, rewriter.getUnitAttr());
+
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(loop.getBody());
+    Value i = loop.getInductionVar();
+    Value last = arith::SubIOp::create(rewriter, loc, seqLen, step);
+    Value time, prevTime, forwardPosition;
+    if (op.getReverse()) {
+      // The reverse direction ran t = T-1 .. 0, so its backward runs 0 .. T-1
+      // and the step before t in forward order is t+1.
+      time = i;
+      Value next = arith::AddIOp::create(rewriter, loc, i, step);
+      prevTime = arith::MinUIOp::create(rewriter, loc, next, last);
+      forwardPosition = arith::SubIOp::create(rewriter, loc, last, i);
+    } else {
+      time = arith::SubIOp::create(rewriter, loc, last, i);
+      Value previous = arith::SubIOp::create(rewriter, loc, time, step);
+      Value isFirst = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, time, lower);
+      prevTime =
+          arith::SelectOp::create(rewriter, loc, isFirst, lower, previous);
+      forwardPosition = time;
+    }
+    auto row = [&](Value buffer, Value t, OpFoldResult features) {
+      return viewSlice(rewriter, loc, buffer, {t, zero, zero},
+                       {one, batch, features}, {1, 2});
+    };
+    Value inputGrad =
+        op.getInputGrad() ? row(op.getInputGrad(), time, inputSize) : Value();
+    CellGradOp::create(
+        rewriter, loc, row(input, time, inputSize),
+        row(output, time, hiddenSize), row(output, prevTime, hiddenSize),
+        op.getH0(), time, prevTime, op.getLengths(), op.getWeightIh(),
+        op.getWeightHh(), row(op.getOutputGrad(), time, hiddenSize),
+        op.getStateGrad(), inputGrad, op.getWeightIhGrad(),
+        op.getWeightHhGrad(), op.getBiasIhGrad(), op.getBiasHhGrad(),
+        op.getNonlinearity());
+
+    if (int64_t window = op.getTruncate()) {
+      // Truncated BPTT: the state entering every window but the first was
+      // detached, so no gradient flows from it into the window before.
+      Value windowSize = arith::ConstantIndexOp::create(rewriter, loc, window);
+      Value offset =
+          arith::RemUIOp::create(rewriter, loc, forwardPosition, windowSize);
+      Value atBoundary = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, offset, lower);
+      Value notFirst = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::ne, forwardPosition, lower);
+      Value detach =
+          arith::AndIOp::create(rewriter, loc, atBoundary, notFirst);
+      auto ifDetach = scf::IfOp::create(rewriter, loc, detach);
+      rewriter.setInsertionPointToStart(ifDetach.thenBlock());
+      Value zeroF = arith::ConstantOp::create(rewriter, loc,
+                                              rewriter.getF32FloatAttr(0.0f));
+      linalg::FillOp::create(rewriter, loc, zeroF, op.getStateGrad());
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 /// The parsed `unroll` option.
 struct UnrollPolicy {
   enum Kind { Auto, None, Full, Factor } kind = Auto;
@@ -102,19 +189,21 @@ struct ConvertRnnToLoopsPass
 
     // Stacked RNNs are expanded by another pass; say so instead of letting
     // the conversion report a generic legalization failure.
-    WalkResult stacked = getOperation().walk([](StackedRnnOp op) {
-      op.emitOpError("must be expanded into rnn.layer ops first (run "
-                     "--rnn-expand-stacked before --convert-rnn-to-loops)");
+    WalkResult stacked = getOperation().walk([](Operation *op) {
+      if (!isa<StackedRnnOp, StackedRnnGradOp>(op))
+        return WalkResult::advance();
+      op->emitOpError("must be expanded into rnn.layer ops first (run "
+                      "--rnn-expand-stacked before --convert-rnn-to-loops)");
       return WalkResult::interrupt();
     });
     if (stacked.wasInterrupted())
       return signalPassFailure();
 
     ConversionTarget target(getContext());
-    target.addIllegalOp<LayerOp>();
+    target.addIllegalOp<LayerOp, LayerGradOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
-    patterns.add<LayerLowering>(&getContext());
+    patterns.add<LayerLowering, LayerGradLowering>(&getContext());
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       return signalPassFailure();
