@@ -49,7 +49,13 @@ namespace {
 /// values, and the total size. `<model>_workspace_size` and
 /// `<model>_forward` build it with the same code, so they cannot disagree.
 struct WorkspaceLayout {
-  Value lengths, h0, hN, embedded, rnnOutput, scratch, headInput, total;
+  // Forward regions.
+  Value lengths, h0, hN, embedded, rnnOutput, scratch, headInput;
+  // Training regions: the head's output, and the adjoint of every buffer
+  // the backward pass reads or writes gradients of.
+  Value headOutput, inputGrad, embeddedGrad, h0Grad, hNGrad, rnnOutputGrad,
+      scratchGrad, headOutputGrad, headInputGrad, lossGrad;
+  Value total;
 };
 
 /// Builds the module for one ModelSpec.
@@ -82,10 +88,12 @@ private:
                                  i64(~(kWorkspaceAlignment - 1), l));
   }
 
-  WorkspaceLayout buildWorkspaceLayout(Value batch, Value seqLen, Location l);
-  void buildWorkspaceSizeFunc();
+  WorkspaceLayout buildWorkspaceLayout(Value batch, Value seqLen, bool training,
+                                       Location l);
+  void buildWorkspaceSizeFunc(bool training);
   void buildParamFuncs();
-  void buildForwardFunc();
+  /// `<model>_forward`, or `<model>_loss_and_grad` when `training`.
+  void buildModelFunc(bool training);
 
   /// A row-major view of `numel` elements of type `elementType` at
   /// `byteOffset` bytes after `base`, shaped `shape` (static sizes as
@@ -198,51 +206,78 @@ Value ModelGen::swapLeadingDims(Value value, Location l) {
 //===----------------------------------------------------------------------===//
 
 WorkspaceLayout ModelGen::buildWorkspaceLayout(Value batch, Value seqLen,
-                                               Location l) {
+                                               bool training, Location l) {
   const RnnSpec &rnn = spec.rnn;
   int64_t states = rnn.numLayers * rnn.numDirections() * rnn.hiddenSize;
   int64_t width = rnn.hiddenSize * rnn.numDirections();
+  bool hasHead = spec.head.has_value();
+  bool gatherHeadInput = hasHead && spec.head->on == HeadKind::Last &&
+                         rnn.numDirections() == 2;
+  // Training keeps every inner layer's output for the backward pass;
+  // inference alternates between two.
+  int64_t scratchSlices =
+      rnn.numLayers > 1 ? (training ? rnn.numLayers - 1 : 2) : 0;
   Value steps = mul(batch, seqLen, l);
 
   WorkspaceLayout ws;
   Value cursor = i64(0, l);
-  // Places a region of `bytes` at the cursor and returns its offset.
-  auto place = [&](Value bytes) {
+  Value zero = i64(0, l);
+  // Places a region of `bytes` at the cursor when `needed`, and returns its
+  // offset.
+  auto place = [&](bool needed, Value bytes) {
+    if (!needed)
+      return zero;
     Value offset = cursor;
     cursor = alignUp(add(cursor, bytes, l), l);
     return offset;
   };
-  Value zero = i64(0, l);
-  ws.lengths = place(mul(batch, i64(8, l), l));
-  ws.h0 = place(mul(batch, i64(4 * states, l), l));
-  ws.hN = place(mul(batch, i64(4 * states, l), l));
-  ws.embedded =
-      spec.embedding
-          ? place(mul(steps, i64(4 * spec.embedding->embeddingDim, l), l))
-          : zero;
-  ws.rnnOutput = spec.head ? place(mul(steps, i64(4 * width, l), l)) : zero;
-  ws.scratch =
-      rnn.numLayers > 1 ? place(mul(steps, i64(2 * 4 * width, l), l)) : zero;
-  ws.headInput =
-      spec.head && spec.head->on == HeadKind::Last && rnn.numDirections() == 2
-          ? place(mul(batch, i64(4 * width, l), l))
-          : zero;
+  auto floats = [&](Value count, int64_t perItem) {
+    return mul(count, i64(4 * perItem, l), l);
+  };
+  int64_t embeddingDim = spec.embedding ? spec.embedding->embeddingDim : 0;
+  int64_t headOutputs = hasHead ? spec.head->outFeatures : 0;
+  Value headItems =
+      hasHead && spec.head->on == HeadKind::All ? steps : batch;
+
+  ws.lengths = place(true, mul(batch, i64(8, l), l));
+  ws.h0 = place(true, floats(batch, states));
+  ws.hN = place(true, floats(batch, states));
+  ws.embedded = place(spec.embedding.has_value(), floats(steps, embeddingDim));
+  ws.rnnOutput = place(hasHead || training, floats(steps, width));
+  ws.scratch = place(scratchSlices > 0, floats(steps, scratchSlices * width));
+  ws.headInput = place(gatherHeadInput, floats(batch, width));
+  ws.headOutput = place(training && hasHead, floats(headItems, headOutputs));
+  ws.inputGrad = place(training && !spec.embedding,
+                       floats(steps, spec.rnn.inputSize));
+  ws.embeddedGrad = place(training && spec.embedding.has_value(),
+                          floats(steps, embeddingDim));
+  ws.h0Grad = place(training, floats(batch, states));
+  ws.hNGrad = place(training, floats(batch, states));
+  ws.rnnOutputGrad = place(training, floats(steps, width));
+  ws.scratchGrad =
+      place(training && scratchSlices > 0, floats(steps, scratchSlices * width));
+  ws.headOutputGrad =
+      place(training && hasHead, floats(headItems, headOutputs));
+  ws.headInputGrad = place(training && gatherHeadInput, floats(batch, width));
+  ws.lossGrad = place(training, i64(4, l));
   ws.total = cursor;
   return ws;
 }
 
-void ModelGen::buildWorkspaceSizeFunc() {
+void ModelGen::buildWorkspaceSizeFunc(bool training) {
   Location l = loc(spec.loc);
   Type i64Type = builder.getI64Type();
   auto func = func::FuncOp::create(
-      builder, l, spec.name + "_workspace_size",
+      builder, l,
+      spec.name + (training ? "_grad_workspace_size" : "_workspace_size"),
       builder.getFunctionType({i64Type, i64Type}, {i64Type}));
   Block *entry = func.addEntryBlock();
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToStart(entry);
-  Value seqLen =
-      spec.input.seqLen ? i64(*spec.input.seqLen, l) : entry->getArgument(1);
-  WorkspaceLayout ws = buildWorkspaceLayout(entry->getArgument(0), seqLen, l);
+  Value seqLen = spec.input.seqLen ? i64(*spec.input.seqLen, l)
+                                   : entry->getArgument(1);
+  WorkspaceLayout ws =
+      buildWorkspaceLayout(entry->getArgument(0), seqLen, training, l);
   func::ReturnOp::create(builder, l, ws.total);
 }
 
@@ -337,7 +372,7 @@ void ModelGen::buildParamFuncs() {
 // Forward pass
 //===----------------------------------------------------------------------===//
 
-void ModelGen::buildForwardFunc() {
+void ModelGen::buildModelFunc(bool training) {
   const RnnSpec &rnn = spec.rnn;
   Location l = loc(spec.loc);
   Location rnnLoc = loc(rnn.loc);
@@ -346,18 +381,36 @@ void ModelGen::buildForwardFunc() {
   Type indexType = builder.getIndexType();
   auto ptrType = LLVM::LLVMPointerType::get(&context);
 
-  // (params, batch, seq_len, input, lengths, h0, output, h_n, workspace)
+  // forward:       (params, batch, seq_len, input, lengths, h0,
+  //                 output, h_n, workspace)
+  // loss_and_grad: (params, batch, seq_len, input, lengths, h0,
+  //                 target, loss, grads, input_grad, h0_grad, workspace)
+  SmallVector<Type> argTypes = {ptrType, i64Type, i64Type, ptrType,
+                                ptrType, ptrType, ptrType, ptrType,
+                                ptrType};
+  if (training)
+    argTypes.append({ptrType, ptrType, ptrType});
   auto func = func::FuncOp::create(
-      builder, l, spec.name + "_forward",
-      builder.getFunctionType({ptrType, i64Type, i64Type, ptrType, ptrType,
-                               ptrType, ptrType, ptrType, ptrType},
-                              {builder.getI32Type()}));
+      builder, l, spec.name + (training ? "_loss_and_grad" : "_forward"),
+      builder.getFunctionType(argTypes, {builder.getI32Type()}));
   Block *entry = func.addEntryBlock();
-  Value paramsArg = entry->getArgument(0), batchArg = entry->getArgument(1),
-        seqLenArg = entry->getArgument(2), inputArg = entry->getArgument(3),
-        lengthsArg = entry->getArgument(4), h0Arg = entry->getArgument(5),
-        outputArg = entry->getArgument(6), hNArg = entry->getArgument(7),
-        workspaceArg = entry->getArgument(8);
+  auto arg = [&](unsigned i) -> Value { return entry->getArgument(i); };
+  Value paramsArg = arg(0), batchArg = arg(1), seqLenArg = arg(2),
+        inputArg = arg(3), lengthsArg = arg(4), h0Arg = arg(5);
+  Value outputArg, hNArg, targetArg, lossArg, gradsArg, inputGradArg,
+      h0GradArg, workspaceArg;
+  if (training) {
+    targetArg = arg(6);
+    lossArg = arg(7);
+    gradsArg = arg(8);
+    inputGradArg = arg(9);
+    h0GradArg = arg(10);
+    workspaceArg = arg(11);
+  } else {
+    outputArg = arg(6);
+    hNArg = arg(7);
+    workspaceArg = arg(8);
+  }
 
   // Every failed check branches to a block returning its status code.
   Block *invalidArgument = func.addBlock();
@@ -372,7 +425,8 @@ void ModelGen::buildForwardFunc() {
             arith::ConstantIntOp::create(builder, l, code, 32).getResult()});
   }
 
-  // Argument checks: batch >= 1 and seq_len == T (fixed) or >= 1 (dynamic).
+  // Argument checks: batch >= 1, seq_len == T (fixed) or >= 1 (dynamic),
+  // and the buffers that cannot be NULL.
   builder.setInsertionPointToEnd(entry);
   Value one64 = i64(1, l);
   Value ok = arith::CmpIOp::create(builder, l, arith::CmpIPredicate::sge,
@@ -387,9 +441,14 @@ void ModelGen::buildForwardFunc() {
                 .getResult();
   ok = arith::AndIOp::create(builder, l, ok, seqLenOk);
   Value nullPtr = LLVM::ZeroOp::create(builder, l, ptrType);
-  for (Value required : {paramsArg, inputArg, outputArg, workspaceArg}) {
+  SmallVector<Value> required = {paramsArg, inputArg, workspaceArg};
+  if (training)
+    required.append({targetArg, lossArg, gradsArg});
+  else
+    required.push_back(outputArg);
+  for (Value pointer : required) {
     Value nonNull = LLVM::ICmpOp::create(builder, l, LLVM::ICmpPredicate::ne,
-                                         required, nullPtr);
+                                         pointer, nullPtr);
     ok = arith::AndIOp::create(builder, l, ok, nonNull);
   }
   auto branchUnless = [&](Value condition, Block *failure) {
@@ -429,11 +488,44 @@ void ModelGen::buildForwardFunc() {
     return rnn.batchFirst ? swapLeadingDims(view, l) : view;
   };
 
-  WorkspaceLayout ws = buildWorkspaceLayout(batchArg, seqLen64, l);
+  WorkspaceLayout ws = buildWorkspaceLayout(batchArg, seqLen64, training, l);
   Value zeroOffset = i64(0, l);
+  auto workspace = [&](Value offset, Type elementType,
+                       ArrayRef<OpFoldResult> shape, Location at) {
+    return viewPointer(workspaceArg, offset, elementType, shape, at);
+  };
+  // A caller's optional buffer, or a workspace region when it is NULL.
+  auto callerOrWorkspace = [&](Value pointer, Value wsOffset,
+                               ArrayRef<OpFoldResult> shape, Location at) {
+    Value isNull = LLVM::ICmpOp::create(builder, at, LLVM::ICmpPredicate::eq,
+                                        pointer, nullPtr);
+    Value base =
+        LLVM::SelectOp::create(builder, at, isNull, workspaceArg, pointer);
+    Value offset =
+        arith::SelectOp::create(builder, at, isNull, wsOffset, zeroOffset);
+    return std::pair{viewPointer(base, offset, f32Type, shape, at), isNull};
+  };
+  // Training: `adjoint` receives the gradient of the loss w.r.t. `primal`.
+  auto declareAdjoint = [&](Value primal, Value adjoint) {
+    if (training)
+      rnn::DeclareAdjointOp::create(builder, primal.getLoc(), primal, adjoint);
+  };
+
   Value params = rnn::FromPtrOp::create(
       builder, l, MemRefType::get({ShapedType::kDynamic}, f32Type), paramsArg,
       zeroOffset, i64(layout.size, l));
+  Value grads;
+  if (training)
+    grads = rnn::FromPtrOp::create(
+        builder, l, MemRefType::get({ShapedType::kDynamic}, f32Type), gradsArg,
+        zeroOffset, i64(layout.size, l));
+  // A parameter's view, paired with the same view of the gradient buffer.
+  auto param = [&](const ParamInfo &info, Location at) {
+    Value view = viewParam(params, info, at);
+    if (training)
+      declareAdjoint(view, viewParam(grads, info, at));
+    return view;
+  };
 
   // Lengths: the caller's, or T for every sequence, written to the workspace.
   // Selecting the pointer first keeps a single code path.
@@ -455,6 +547,36 @@ void ModelGen::buildForwardFunc() {
                                               lengths, one64, seqLen64);
   branchUnless(lengthsOk, outOfRange);
 
+  // The model's output: the head's, or the RNN's (T, B, D*H).
+  bool outputPerStep = !spec.head || spec.head->on == HeadKind::All;
+  int64_t outputFeatures = spec.head ? spec.head->outFeatures : width;
+
+  // Training target: float like the output (mse) or class ids (cross
+  // entropy), checked before anything is written.
+  Value target;
+  if (training) {
+    Location lossLoc = loc(spec.loss->loc);
+    bool classes = spec.loss->kind == LossKind::CrossEntropy;
+    Type targetType = classes ? i64Type : f32Type;
+    SmallVector<OpFoldResult> trailing;
+    if (!classes)
+      trailing.push_back(staticSize(outputFeatures));
+    target = outputPerStep
+                 ? timeMajor(viewPointer(targetArg, zeroOffset, targetType,
+                                         sequenceShape(trailing), lossLoc))
+                 : viewPointer(targetArg, zeroOffset, targetType,
+                               classes ? SmallVector<OpFoldResult>{batch}
+                                       : SmallVector<OpFoldResult>{
+                                             batch, trailing.front()},
+                               lossLoc);
+    if (classes) {
+      Value classesOk = rnn::AllInRangeOp::create(
+          builder, lossLoc, builder.getI1Type(), target, i64(0, lossLoc),
+          i64(outputFeatures - 1, lossLoc));
+      branchUnless(classesOk, outOfRange);
+    }
+  }
+
   // The RNN input: the caller's features, or embedded token ids.
   Value rnnInput;
   if (spec.embedding) {
@@ -468,25 +590,28 @@ void ModelGen::buildForwardFunc() {
         rnn::AllInRangeOp::create(builder, embLoc, builder.getI1Type(), ids,
                                   i64(0, l), i64(emb.numEmbeddings - 1, l));
     branchUnless(idsOk, outOfRange);
-    Value table =
-        viewParam(params, *layout.find(ParamRole::EmbeddingWeight), embLoc);
-    rnnInput =
-        viewPointer(workspaceArg, ws.embedded, f32Type,
-                    {seqLen, batch, staticSize(emb.embeddingDim)}, embLoc);
+    Value table = param(*layout.find(ParamRole::EmbeddingWeight), embLoc);
+    SmallVector<OpFoldResult> embShape = {seqLen, batch,
+                                          staticSize(emb.embeddingDim)};
+    rnnInput = workspace(ws.embedded, f32Type, embShape, embLoc);
+    declareAdjoint(rnnInput,
+                   workspace(ws.embeddedGrad, f32Type, embShape, embLoc));
     rnn::EmbeddingOp::create(builder, embLoc, ids, table, rnnInput);
   } else {
-    rnnInput = timeMajor(viewPointer(inputArg, zeroOffset, f32Type,
-                                     sequenceShape({staticSize(rnn.inputSize)}),
-                                     rnnLoc));
+    SmallVector<OpFoldResult> shape =
+        sequenceShape({staticSize(rnn.inputSize)});
+    rnnInput =
+        timeMajor(viewPointer(inputArg, zeroOffset, f32Type, shape, rnnLoc));
+    if (training)
+      declareAdjoint(rnnInput,
+                     timeMajor(callerOrWorkspace(inputGradArg, ws.inputGrad,
+                                                 shape, rnnLoc)
+                                   .first));
   }
 
   // Initial and final states: the caller's buffers, or workspace regions.
-  Value h0IsNull =
-      LLVM::ICmpOp::create(builder, l, LLVM::ICmpPredicate::eq, h0Arg, nullPtr);
-  Value h0 = viewPointer(
-      LLVM::SelectOp::create(builder, l, h0IsNull, workspaceArg, h0Arg),
-      arith::SelectOp::create(builder, l, h0IsNull, ws.h0, zeroOffset), f32Type,
-      {stateRows, batch, hidden}, rnnLoc);
+  SmallVector<OpFoldResult> stateShape = {stateRows, batch, hidden};
+  auto [h0, h0IsNull] = callerOrWorkspace(h0Arg, ws.h0, stateShape, rnnLoc);
   {
     auto ifNull = scf::IfOp::create(builder, l, h0IsNull);
     OpBuilder::InsertionGuard inner(builder);
@@ -495,56 +620,68 @@ void ModelGen::buildForwardFunc() {
         arith::ConstantOp::create(builder, l, builder.getF32FloatAttr(0.0f));
     linalg::FillOp::create(builder, l, ValueRange{zero}, ValueRange{h0});
   }
-  Value hNIsNull =
-      LLVM::ICmpOp::create(builder, l, LLVM::ICmpPredicate::eq, hNArg, nullPtr);
-  Value hN = viewPointer(
-      LLVM::SelectOp::create(builder, l, hNIsNull, workspaceArg, hNArg),
-      arith::SelectOp::create(builder, l, hNIsNull, ws.hN, zeroOffset), f32Type,
-      {stateRows, batch, hidden}, rnnLoc);
+  Value hN;
+  if (training) {
+    declareAdjoint(
+        h0, callerOrWorkspace(h0GradArg, ws.h0Grad, stateShape, rnnLoc).first);
+    hN = workspace(ws.hN, f32Type, stateShape, rnnLoc);
+    declareAdjoint(hN, workspace(ws.hNGrad, f32Type, stateShape, rnnLoc));
+  } else {
+    hN = callerOrWorkspace(hNArg, ws.hN, stateShape, rnnLoc).first;
+  }
 
-  // The RNN writes straight into the caller's output when there is no head.
-  Value rnnOutput =
-      spec.head
-          ? viewPointer(workspaceArg, ws.rnnOutput, f32Type,
-                        {seqLen, batch, staticSize(width)}, rnnLoc)
-          : timeMajor(viewPointer(outputArg, zeroOffset, f32Type,
-                                  sequenceShape({staticSize(width)}), rnnLoc));
+  // The RNN writes straight into the caller's output when there is no head
+  // (inference only: training has no output buffer).
+  SmallVector<OpFoldResult> sequence = {seqLen, batch, staticSize(width)};
+  Value rnnOutput;
+  if (spec.head || training)
+    rnnOutput = workspace(ws.rnnOutput, f32Type, sequence, rnnLoc);
+  else
+    rnnOutput = timeMajor(viewPointer(outputArg, zeroOffset, f32Type,
+                                      sequenceShape({staticSize(width)}),
+                                      rnnLoc));
+  declareAdjoint(rnnOutput,
+                 workspace(ws.rnnOutputGrad, f32Type, sequence, rnnLoc));
   Value scratch;
-  if (rnn.numLayers > 1)
-    scratch =
-        viewPointer(workspaceArg, ws.scratch, f32Type,
-                    {staticSize(2), seqLen, batch, staticSize(width)}, rnnLoc);
+  if (rnn.numLayers > 1) {
+    int64_t slices = training ? rnn.numLayers - 1 : 2;
+    SmallVector<OpFoldResult> scratchShape = {staticSize(slices), seqLen,
+                                              batch, staticSize(width)};
+    scratch = workspace(ws.scratch, f32Type, scratchShape, rnnLoc);
+    declareAdjoint(scratch,
+                   workspace(ws.scratchGrad, f32Type, scratchShape, rnnLoc));
+  }
   SmallVector<Value> weights;
   for (const ParamInfo &info : layout.params)
     if (info.role == ParamRole::WeightIH || info.role == ParamRole::WeightHH ||
         info.role == ParamRole::BiasIH || info.role == ParamRole::BiasHH)
-      weights.push_back(viewParam(params, info, rnnLoc));
+      weights.push_back(param(info, rnnLoc));
   rnn::StackedRnnOp::create(
       builder, rnnLoc, rnnInput, lengths, h0, weights, rnnOutput, hN, scratch,
       rnn.hiddenSize, rnn.numLayers,
       rnn.tanh ? rnn::Nonlinearity::tanh : rnn::Nonlinearity::relu, rnn.bias,
       rnn.bidirectional);
 
+  Value modelOutput = rnnOutput;
   if (spec.head) {
     const LinearSpec &fc = *spec.head;
     Location fcLoc = loc(fc.loc);
-    Value weight =
-        viewParam(params, *layout.find(ParamRole::HeadWeight), fcLoc);
+    Value weight = param(*layout.find(ParamRole::HeadWeight), fcLoc);
     Value bias;
     if (const ParamInfo *info = layout.find(ParamRole::HeadBias))
-      bias = viewParam(params, *info, fcLoc);
+      bias = param(*info, fcLoc);
     OpFoldResult outFeatures = staticSize(fc.outFeatures);
+    Value headInput;
+    SmallVector<OpFoldResult> outputShape;
     if (fc.on == HeadKind::All) {
-      Value output = timeMajor(viewPointer(
-          outputArg, zeroOffset, f32Type, sequenceShape({outFeatures}), fcLoc));
-      rnn::LinearOp::create(builder, fcLoc, rnnOutput, weight, bias, output);
+      headInput = rnnOutput;
+      outputShape = {seqLen, batch, outFeatures};
     } else {
       // The last layer's final states, forward then reverse: h_n rows
       // (L-1)*D .. L*D-1, as torch.cat([h_n[-2], h_n[-1]], dim=1).
       OpFoldResult zero = builder.getIndexAttr(0);
       OpFoldResult one = builder.getIndexAttr(1);
       int64_t lastRow = (rnn.numLayers - 1) * dirs;
-      Value headInput;
       if (dirs == 1) {
         headInput = rnn::viewSlice(builder, fcLoc, hN,
                                    {builder.getIndexAttr(lastRow), zero, zero},
@@ -553,17 +690,60 @@ void ModelGen::buildForwardFunc() {
         Value finalStates = rnn::viewSlice(
             builder, fcLoc, hN, {builder.getIndexAttr(lastRow), zero, zero},
             {builder.getIndexAttr(dirs), batch, hidden}, {0, 1, 2});
-        Value gathered = viewPointer(workspaceArg, ws.headInput, f32Type,
-                                     {batch, staticSize(dirs), hidden}, fcLoc);
+        SmallVector<OpFoldResult> gatheredShape = {batch, staticSize(dirs),
+                                                   hidden};
+        SmallVector<OpFoldResult> inputShape = {batch, staticSize(width)};
+        Value gathered =
+            workspace(ws.headInput, f32Type, gatheredShape, fcLoc);
+        headInput = workspace(ws.headInput, f32Type, inputShape, fcLoc);
+        // Both views of the gathered states share one adjoint region.
+        declareAdjoint(gathered, workspace(ws.headInputGrad, f32Type,
+                                           gatheredShape, fcLoc));
+        declareAdjoint(headInput, workspace(ws.headInputGrad, f32Type,
+                                            inputShape, fcLoc));
         linalg::CopyOp::create(builder, fcLoc,
                                swapLeadingDims(finalStates, fcLoc), gathered);
-        headInput = viewPointer(workspaceArg, ws.headInput, f32Type,
-                                {batch, staticSize(width)}, fcLoc);
       }
-      Value output = viewPointer(outputArg, zeroOffset, f32Type,
-                                 {batch, outFeatures}, fcLoc);
-      rnn::LinearOp::create(builder, fcLoc, headInput, weight, bias, output);
+      outputShape = {batch, outFeatures};
     }
+    Value output;
+    if (training) {
+      output = workspace(ws.headOutput, f32Type, outputShape, fcLoc);
+      declareAdjoint(output,
+                     workspace(ws.headOutputGrad, f32Type, outputShape, fcLoc));
+    } else if (fc.on == HeadKind::All) {
+      output = timeMajor(viewPointer(outputArg, zeroOffset, f32Type,
+                                     sequenceShape({outFeatures}), fcLoc));
+    } else {
+      output = viewPointer(outputArg, zeroOffset, f32Type, outputShape, fcLoc);
+    }
+    rnn::LinearOp::create(builder, fcLoc, headInput, weight, bias, output);
+    modelOutput = output;
+  }
+
+  if (training) {
+    // The mean loss; time-major outputs average over valid steps only.
+    Location lossLoc = loc(spec.loss->loc);
+    Value flatLoss = rnn::FromPtrOp::create(
+        builder, lossLoc, MemRefType::get({ShapedType::kDynamic}, f32Type),
+        lossArg, zeroOffset, one64);
+    auto scalarType = MemRefType::get({}, f32Type);
+    Value loss = memref::ReinterpretCastOp::create(
+        builder, lossLoc, scalarType, flatLoss, builder.getIndexAttr(0), {},
+        {});
+    Value flatLossGrad = rnn::FromPtrOp::create(
+        builder, lossLoc, MemRefType::get({ShapedType::kDynamic}, f32Type),
+        workspaceArg, ws.lossGrad, one64);
+    declareAdjoint(loss, memref::ReinterpretCastOp::create(
+                             builder, lossLoc, scalarType, flatLossGrad,
+                             builder.getIndexAttr(0), {}, {}));
+    Value lossLengths = outputPerStep ? lengths : Value();
+    if (spec.loss->kind == LossKind::MSE)
+      rnn::MseLossOp::create(builder, lossLoc, modelOutput, target,
+                             lossLengths, loss);
+    else
+      rnn::CrossEntropyLossOp::create(builder, lossLoc, modelOutput, target,
+                                      lossLengths, loss);
   }
   func::ReturnOp::create(
       builder, l,
@@ -575,8 +755,12 @@ OwningOpRef<ModuleOp> ModelGen::build() {
   module = ModuleOp::create(loc(spec.loc), StringRef(spec.name));
   builder.setInsertionPointToEnd(module.getBody());
   buildParamFuncs();
-  buildWorkspaceSizeFunc();
-  buildForwardFunc();
+  buildWorkspaceSizeFunc(/*training=*/false);
+  buildModelFunc(/*training=*/false);
+  if (spec.loss) {
+    buildWorkspaceSizeFunc(/*training=*/true);
+    buildModelFunc(/*training=*/true);
+  }
   if (failed(verify(module))) {
     module.emitError("internal error: the generated module does not verify");
     module.erase();

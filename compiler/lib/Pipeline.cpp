@@ -50,6 +50,9 @@ void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
                                  const PipelineOptions &options) {
   if (stage == Stage::RnnModel)
     return;
+  rnn::RnnGenerateBpttOptions bpttOptions;
+  bpttOptions.truncate = options.truncate;
+  pm.addPass(rnn::createRnnGenerateBptt(bpttOptions));
   pm.addPass(rnn::createRnnExpandStacked());
   rnn::ConvertRnnToLoopsOptions loopOptions;
   loopOptions.unroll = options.unroll;

@@ -38,6 +38,8 @@ enum class Stage {
 struct PipelineOptions {
   /// Time-loop unrolling: "auto", "none", "full" or a positive factor.
   std::string unroll = "auto";
+  /// Truncated BPTT window (0: full backpropagation through time).
+  int64_t truncate = 0;
 };
 
 /// Adds every dialect and translation interface the pipeline needs.
