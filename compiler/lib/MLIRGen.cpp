@@ -211,8 +211,8 @@ WorkspaceLayout ModelGen::buildWorkspaceLayout(Value batch, Value seqLen,
   int64_t states = rnn.numLayers * rnn.numDirections() * rnn.hiddenSize;
   int64_t width = rnn.hiddenSize * rnn.numDirections();
   bool hasHead = spec.head.has_value();
-  bool gatherHeadInput = hasHead && spec.head->on == HeadKind::Last &&
-                         rnn.numDirections() == 2;
+  bool gatherHeadInput =
+      hasHead && spec.head->on == HeadKind::Last && rnn.numDirections() == 2;
   // Training keeps every inner layer's output for the backward pass;
   // inference alternates between two.
   int64_t scratchSlices =
@@ -236,8 +236,7 @@ WorkspaceLayout ModelGen::buildWorkspaceLayout(Value batch, Value seqLen,
   };
   int64_t embeddingDim = spec.embedding ? spec.embedding->embeddingDim : 0;
   int64_t headOutputs = hasHead ? spec.head->outFeatures : 0;
-  Value headItems =
-      hasHead && spec.head->on == HeadKind::All ? steps : batch;
+  Value headItems = hasHead && spec.head->on == HeadKind::All ? steps : batch;
 
   ws.lengths = place(true, mul(batch, i64(8, l), l));
   ws.h0 = place(true, floats(batch, states));
@@ -247,15 +246,15 @@ WorkspaceLayout ModelGen::buildWorkspaceLayout(Value batch, Value seqLen,
   ws.scratch = place(scratchSlices > 0, floats(steps, scratchSlices * width));
   ws.headInput = place(gatherHeadInput, floats(batch, width));
   ws.headOutput = place(training && hasHead, floats(headItems, headOutputs));
-  ws.inputGrad = place(training && !spec.embedding,
-                       floats(steps, spec.rnn.inputSize));
+  ws.inputGrad =
+      place(training && !spec.embedding, floats(steps, spec.rnn.inputSize));
   ws.embeddedGrad = place(training && spec.embedding.has_value(),
                           floats(steps, embeddingDim));
   ws.h0Grad = place(training, floats(batch, states));
   ws.hNGrad = place(training, floats(batch, states));
   ws.rnnOutputGrad = place(training, floats(steps, width));
-  ws.scratchGrad =
-      place(training && scratchSlices > 0, floats(steps, scratchSlices * width));
+  ws.scratchGrad = place(training && scratchSlices > 0,
+                         floats(steps, scratchSlices * width));
   ws.headOutputGrad =
       place(training && hasHead, floats(headItems, headOutputs));
   ws.headInputGrad = place(training && gatherHeadInput, floats(batch, width));
@@ -274,8 +273,8 @@ void ModelGen::buildWorkspaceSizeFunc(bool training) {
   Block *entry = func.addEntryBlock();
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToStart(entry);
-  Value seqLen = spec.input.seqLen ? i64(*spec.input.seqLen, l)
-                                   : entry->getArgument(1);
+  Value seqLen =
+      spec.input.seqLen ? i64(*spec.input.seqLen, l) : entry->getArgument(1);
   WorkspaceLayout ws =
       buildWorkspaceLayout(entry->getArgument(0), seqLen, training, l);
   func::ReturnOp::create(builder, l, ws.total);
@@ -385,9 +384,8 @@ void ModelGen::buildModelFunc(bool training) {
   //                 output, h_n, workspace)
   // loss_and_grad: (params, batch, seq_len, input, lengths, h0,
   //                 target, loss, grads, input_grad, h0_grad, workspace)
-  SmallVector<Type> argTypes = {ptrType, i64Type, i64Type, ptrType,
-                                ptrType, ptrType, ptrType, ptrType,
-                                ptrType};
+  SmallVector<Type> argTypes = {ptrType, i64Type, i64Type, ptrType, ptrType,
+                                ptrType, ptrType, ptrType, ptrType};
   if (training)
     argTypes.append({ptrType, ptrType, ptrType});
   auto func = func::FuncOp::create(
@@ -397,8 +395,8 @@ void ModelGen::buildModelFunc(bool training) {
   auto arg = [&](unsigned i) -> Value { return entry->getArgument(i); };
   Value paramsArg = arg(0), batchArg = arg(1), seqLenArg = arg(2),
         inputArg = arg(3), lengthsArg = arg(4), h0Arg = arg(5);
-  Value outputArg, hNArg, targetArg, lossArg, gradsArg, inputGradArg,
-      h0GradArg, workspaceArg;
+  Value outputArg, hNArg, targetArg, lossArg, gradsArg, inputGradArg, h0GradArg,
+      workspaceArg;
   if (training) {
     targetArg = arg(6);
     lossArg = arg(7);
@@ -561,14 +559,15 @@ void ModelGen::buildModelFunc(bool training) {
     SmallVector<OpFoldResult> trailing;
     if (!classes)
       trailing.push_back(staticSize(outputFeatures));
-    target = outputPerStep
-                 ? timeMajor(viewPointer(targetArg, zeroOffset, targetType,
-                                         sequenceShape(trailing), lossLoc))
-                 : viewPointer(targetArg, zeroOffset, targetType,
-                               classes ? SmallVector<OpFoldResult>{batch}
-                                       : SmallVector<OpFoldResult>{
-                                             batch, trailing.front()},
-                               lossLoc);
+    target =
+        outputPerStep
+            ? timeMajor(viewPointer(targetArg, zeroOffset, targetType,
+                                    sequenceShape(trailing), lossLoc))
+            : viewPointer(
+                  targetArg, zeroOffset, targetType,
+                  classes ? SmallVector<OpFoldResult>{batch}
+                          : SmallVector<OpFoldResult>{batch, trailing.front()},
+                  lossLoc);
     if (classes) {
       Value classesOk = rnn::AllInRangeOp::create(
           builder, lossLoc, builder.getI1Type(), target, i64(0, lossLoc),
@@ -603,10 +602,10 @@ void ModelGen::buildModelFunc(bool training) {
     rnnInput =
         timeMajor(viewPointer(inputArg, zeroOffset, f32Type, shape, rnnLoc));
     if (training)
-      declareAdjoint(rnnInput,
-                     timeMajor(callerOrWorkspace(inputGradArg, ws.inputGrad,
-                                                 shape, rnnLoc)
-                                   .first));
+      declareAdjoint(
+          rnnInput,
+          timeMajor(callerOrWorkspace(inputGradArg, ws.inputGrad, shape, rnnLoc)
+                        .first));
   }
 
   // Initial and final states: the caller's buffers, or workspace regions.
@@ -637,16 +636,16 @@ void ModelGen::buildModelFunc(bool training) {
   if (spec.head || training)
     rnnOutput = workspace(ws.rnnOutput, f32Type, sequence, rnnLoc);
   else
-    rnnOutput = timeMajor(viewPointer(outputArg, zeroOffset, f32Type,
-                                      sequenceShape({staticSize(width)}),
-                                      rnnLoc));
+    rnnOutput =
+        timeMajor(viewPointer(outputArg, zeroOffset, f32Type,
+                              sequenceShape({staticSize(width)}), rnnLoc));
   declareAdjoint(rnnOutput,
                  workspace(ws.rnnOutputGrad, f32Type, sequence, rnnLoc));
   Value scratch;
   if (rnn.numLayers > 1) {
     int64_t slices = training ? rnn.numLayers - 1 : 2;
-    SmallVector<OpFoldResult> scratchShape = {staticSize(slices), seqLen,
-                                              batch, staticSize(width)};
+    SmallVector<OpFoldResult> scratchShape = {staticSize(slices), seqLen, batch,
+                                              staticSize(width)};
     scratch = workspace(ws.scratch, f32Type, scratchShape, rnnLoc);
     declareAdjoint(scratch,
                    workspace(ws.scratchGrad, f32Type, scratchShape, rnnLoc));
@@ -693,14 +692,13 @@ void ModelGen::buildModelFunc(bool training) {
         SmallVector<OpFoldResult> gatheredShape = {batch, staticSize(dirs),
                                                    hidden};
         SmallVector<OpFoldResult> inputShape = {batch, staticSize(width)};
-        Value gathered =
-            workspace(ws.headInput, f32Type, gatheredShape, fcLoc);
+        Value gathered = workspace(ws.headInput, f32Type, gatheredShape, fcLoc);
         headInput = workspace(ws.headInput, f32Type, inputShape, fcLoc);
         // Both views of the gathered states share one adjoint region.
         declareAdjoint(gathered, workspace(ws.headInputGrad, f32Type,
                                            gatheredShape, fcLoc));
-        declareAdjoint(headInput, workspace(ws.headInputGrad, f32Type,
-                                            inputShape, fcLoc));
+        declareAdjoint(headInput,
+                       workspace(ws.headInputGrad, f32Type, inputShape, fcLoc));
         linalg::CopyOp::create(builder, fcLoc,
                                swapLeadingDims(finalStates, fcLoc), gathered);
       }
@@ -739,8 +737,8 @@ void ModelGen::buildModelFunc(bool training) {
                              builder.getIndexAttr(0), {}, {}));
     Value lossLengths = outputPerStep ? lengths : Value();
     if (spec.loss->kind == LossKind::MSE)
-      rnn::MseLossOp::create(builder, lossLoc, modelOutput, target,
-                             lossLengths, loss);
+      rnn::MseLossOp::create(builder, lossLoc, modelOutput, target, lossLengths,
+                             loss);
     else
       rnn::CrossEntropyLossOp::create(builder, lossLoc, modelOutput, target,
                                       lossLengths, loss);

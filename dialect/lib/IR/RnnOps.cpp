@@ -161,8 +161,7 @@ static LogicalResult verifyStackedOperands(OpTy op,
                      ? " or " + std::to_string(scratchSlices.back())
                      : std::string())
              << ", got " << slices;
-    if (
-        failed(checkSameDim(self, scratch, "scratch", 1, input, "input", 0)) ||
+    if (failed(checkSameDim(self, scratch, "scratch", 1, input, "input", 0)) ||
         failed(checkSameDim(self, scratch, "scratch", 2, input, "input", 1)) ||
         failed(checkDim(self, scratch, "scratch", 3, width)))
       return failure();
@@ -199,8 +198,8 @@ LogicalResult StackedRnnGradOp::verify() {
                             getOutput(), "output", i)) ||
         failed(checkSameDim(*this, getHNGrad(), "h_n_grad", i, getHN(), "h_n",
                             i)) ||
-        failed(checkSameDim(*this, getH0Grad(), "h0_grad", i, getHN(), "h_n",
-                            i)))
+        failed(
+            checkSameDim(*this, getH0Grad(), "h0_grad", i, getHN(), "h_n", i)))
       return failure();
   if (Value inputGrad = getInputGrad())
     for (unsigned i = 0; i < 3; ++i)
@@ -391,8 +390,8 @@ LogicalResult LayerGradOp::verify() {
     return failure();
   if (Value inputGrad = getInputGrad())
     for (unsigned i = 0; i < 3; ++i)
-      if (failed(checkSameDim(*this, inputGrad, "input_grad", i, input,
-                              "input", i)))
+      if (failed(checkSameDim(*this, inputGrad, "input_grad", i, input, "input",
+                              i)))
         return failure();
   if (getTruncate() < 0)
     return emitOpError("truncate must be non-negative, got ") << getTruncate();
@@ -409,8 +408,8 @@ LogicalResult LinearGradOp::verify() {
   if (cast<MemRefType>(outputGrad.getType()).getRank() !=
       static_cast<int64_t>(rank))
     return emitOpError("output_grad rank does not match input rank ") << rank;
-  if (failed(checkSameDim(*this, weight, "weight", 1, input, "input",
-                          rank - 1)) ||
+  if (failed(
+          checkSameDim(*this, weight, "weight", 1, input, "input", rank - 1)) ||
       failed(checkSameDim(*this, outputGrad, "output_grad", rank - 1, weight,
                           "weight", 0)) ||
       failed(checkSameDim(*this, getWeightGrad(), "weight_grad", 0, weight,
@@ -420,8 +419,8 @@ LogicalResult LinearGradOp::verify() {
     return failure();
   if (Value inputGrad = getInputGrad())
     for (unsigned i = 0; i < rank; ++i)
-      if (failed(checkSameDim(*this, inputGrad, "input_grad", i, input,
-                              "input", i)))
+      if (failed(checkSameDim(*this, inputGrad, "input_grad", i, input, "input",
+                              i)))
         return failure();
   return success();
 }

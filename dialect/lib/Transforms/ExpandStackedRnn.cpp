@@ -152,8 +152,8 @@ struct StackedRnnGradLowering : public OpRewritePattern<StackedRnnGradOp> {
       Value layerInput = l == 0 ? input : slice(op.getScratch(), l - 1);
       Value layerOutput =
           l == layers - 1 ? op.getOutput() : slice(op.getScratch(), l);
-      Value outputGrad = l == layers - 1 ? op.getOutputGrad()
-                                         : slice(op.getScratchGrad(), l);
+      Value outputGrad =
+          l == layers - 1 ? op.getOutputGrad() : slice(op.getScratchGrad(), l);
       Value inputGrad =
           l == 0 ? op.getInputGrad() : slice(op.getScratchGrad(), l - 1);
       // Both directions accumulate into the layer's input gradient.
@@ -164,14 +164,14 @@ struct StackedRnnGradLowering : public OpRewritePattern<StackedRnnGradOp> {
         Value stateGrad = stateRow(op.getHNGrad(), row);
         Value biasIHGrad = op.getBias() ? op.getWeightGrad(l, d, 2) : Value();
         Value biasHHGrad = op.getBias() ? op.getWeightGrad(l, d, 3) : Value();
-        LayerGradOp::create(
-            rewriter, loc, layerInput, op.getLengths(),
-            stateRow(op.getH0(), row), op.getWeight(l, d, 0),
-            op.getWeight(l, d, 1), direction(layerOutput, d),
-            direction(outputGrad, d), stateGrad, inputGrad,
-            op.getWeightGrad(l, d, 0), op.getWeightGrad(l, d, 1), biasIHGrad,
-            biasHHGrad, op.getNonlinearity(), /*reverse=*/d == 1,
-            op.getTruncate());
+        LayerGradOp::create(rewriter, loc, layerInput, op.getLengths(),
+                            stateRow(op.getH0(), row), op.getWeight(l, d, 0),
+                            op.getWeight(l, d, 1), direction(layerOutput, d),
+                            direction(outputGrad, d), stateGrad, inputGrad,
+                            op.getWeightGrad(l, d, 0),
+                            op.getWeightGrad(l, d, 1), biasIHGrad, biasHHGrad,
+                            op.getNonlinearity(), /*reverse=*/d == 1,
+                            op.getTruncate());
         linalg::CopyOp::create(rewriter, loc, stateGrad,
                                stateRow(op.getH0Grad(), row));
         ++numLayersCreated;

@@ -174,10 +174,10 @@ LogicalResult AdjointBuilder::adjointOf(StackedRnnOp op) {
   }
   StackedRnnGradOp::create(
       builder, op.getLoc(), op.getInput(), op.getLengths(), op.getH0(),
-      op.getWeights(), op.getOutput(), op.getHN(), op.getScratch(),
-      *outputGrad, *hNGrad, scratchGrad, lookup(op.getInput()), weightGrads,
-      *h0Grad, op.getHiddenSize(), op.getNumLayers(), op.getNonlinearity(),
-      op.getBias(), op.getBidirectional(), truncate);
+      op.getWeights(), op.getOutput(), op.getHN(), op.getScratch(), *outputGrad,
+      *hNGrad, scratchGrad, lookup(op.getInput()), weightGrads, *h0Grad,
+      op.getHiddenSize(), op.getNumLayers(), op.getNonlinearity(), op.getBias(),
+      op.getBidirectional(), truncate);
   return success();
 }
 
@@ -189,7 +189,8 @@ LogicalResult AdjointBuilder::adjointOf(linalg::CopyOp op) {
     return success(); // Not on a path from the parameters to the loss.
   // d source += d target; the copy overwrote target, so its earlier value
   // gets no gradient.
-  linalg::AddOp::create(builder, op.getLoc(), ValueRange{sourceGrad, targetGrad},
+  linalg::AddOp::create(builder, op.getLoc(),
+                        ValueRange{sourceGrad, targetGrad},
                         ValueRange{sourceGrad});
   Value zero = arith::ConstantOp::create(builder, op.getLoc(),
                                          builder.getF32FloatAttr(0.0f));

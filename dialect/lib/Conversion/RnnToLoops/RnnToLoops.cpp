@@ -155,8 +155,7 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
           rewriter, loc, arith::CmpIPredicate::eq, offset, lower);
       Value notFirst = arith::CmpIOp::create(
           rewriter, loc, arith::CmpIPredicate::ne, forwardPosition, lower);
-      Value detach =
-          arith::AndIOp::create(rewriter, loc, atBoundary, notFirst);
+      Value detach = arith::AndIOp::create(rewriter, loc, atBoundary, notFirst);
       auto ifDetach = scf::IfOp::create(rewriter, loc, detach);
       rewriter.setInsertionPointToStart(ifDetach.thenBlock());
       Value zeroF = arith::ConstantOp::create(rewriter, loc,
