@@ -6,7 +6,8 @@
 //
 // This file is the one header of the rnnc runtime library (librnnrt): status
 // codes, the parameter table and its default initialization, safetensors
-// parameter files and .npy arrays. It is plain C99; see docs/runtime.md.
+// parameter files, .npy arrays, optimizers and a training loop. It is plain
+// C99; see docs/runtime.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,8 +15,10 @@
 #define RNNRT_RNNRT_H
 
 #include "rnnrt/npy.h"
+#include "rnnrt/optim.h"
 #include "rnnrt/params.h"
 #include "rnnrt/safetensors.h"
 #include "rnnrt/status.h"
+#include "rnnrt/train.h"
 
 #endif // RNNRT_RNNRT_H
