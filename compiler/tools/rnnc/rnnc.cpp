@@ -88,6 +88,12 @@ static cl::opt<std::string>
            cl::desc("Time-loop unrolling: auto (default), none, full or N"),
            cl::init("auto"), cl::cat(rnncCategory));
 
+static cl::opt<int64_t> truncateBptt(
+    "truncate-bptt", cl::init(0),
+    cl::desc("Generate truncated BPTT: detach the hidden state every N steps "
+             "(default 0: full BPTT, every hidden state stored)"),
+    cl::cat(rnncCategory));
+
 static cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check emitted diagnostics against expected-* comments"),
@@ -162,7 +168,7 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   if (emitAction == Emit::Header) {
     rnnc::ParamLayout layout = rnnc::ParamLayout::compute(*spec);
     return writeTo(".h", [&](llvm::raw_pwrite_stream &os) {
-      rnnc::emitModelHeader(*spec, layout, os);
+      rnnc::emitModelHeader(*spec, layout, os, truncateBptt);
       return success();
     });
   }
@@ -174,6 +180,7 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
 
   rnnc::PipelineOptions pipelineOptions;
   pipelineOptions.unroll = unroll;
+  pipelineOptions.truncate = truncateBptt;
   rnnc::Stage stage =
       emitAction == Emit::Loops ? rnnc::Stage::Loops : rnnc::Stage::LLVMDialect;
   PassManager pm(&context);
