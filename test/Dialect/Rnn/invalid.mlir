@@ -221,7 +221,7 @@ func.func @stacked_rnn_two_layers_without_scratch(%x: memref<5x2x3xf32>, %w_ih0:
 // -----
 
 func.func @stacked_rnn_scratch_halves(%x: memref<5x2x3xf32>, %w_ih0: memref<4x3xf32>, %w_ih1: memref<4x4xf32>, %w_hh: memref<4x4xf32>, %y: memref<5x2x4xf32>, %h_n: memref<2x2x4xf32>, %scratch: memref<3x5x2x4xf32>) {
-  // expected-error @+1 {{'rnn.stacked_rnn' op scratch dimension 0 must be 2, got 3}}
+  // expected-error @+1 {{'rnn.stacked_rnn' op scratch dimension 0 must be 2 or 1, got 3}}
   rnn.stacked_rnn %x : memref<5x2x3xf32> weights(%w_ih0, %w_hh, %w_ih1, %w_hh : memref<4x3xf32>, memref<4x4xf32>, memref<4x4xf32>, memref<4x4xf32>) outs(%y, %h_n : memref<5x2x4xf32>, memref<2x2x4xf32>) scratch(%scratch : memref<3x5x2x4xf32>) {hidden_size = 4 : i64, num_layers = 2 : i64, nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
   return
 }
