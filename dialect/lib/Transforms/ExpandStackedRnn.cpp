@@ -164,14 +164,17 @@ struct StackedRnnGradLowering : public OpRewritePattern<StackedRnnGradOp> {
         Value stateGrad = stateRow(op.getHNGrad(), row);
         Value biasIHGrad = op.getBias() ? op.getWeightGrad(l, d, 2) : Value();
         Value biasHHGrad = op.getBias() ? op.getWeightGrad(l, d, 3) : Value();
-        LayerGradOp::create(rewriter, loc, layerInput, op.getLengths(),
-                            stateRow(op.getH0(), row), op.getWeight(l, d, 0),
-                            op.getWeight(l, d, 1), direction(layerOutput, d),
-                            direction(outputGrad, d), stateGrad, inputGrad,
-                            op.getWeightGrad(l, d, 0),
-                            op.getWeightGrad(l, d, 1), biasIHGrad, biasHHGrad,
-                            op.getNonlinearity(), /*reverse=*/d == 1,
-                            op.getTruncate());
+        // One statement per view keeps the IR in a fixed order.
+        Value initialState = stateRow(op.getH0(), row);
+        Value directionOutput = direction(layerOutput, d);
+        Value directionOutputGrad = direction(outputGrad, d);
+        LayerGradOp::create(
+            rewriter, loc, layerInput, op.getLengths(), initialState,
+            op.getWeight(l, d, 0), op.getWeight(l, d, 1), directionOutput,
+            directionOutputGrad, stateGrad, inputGrad,
+            op.getWeightGrad(l, d, 0), op.getWeightGrad(l, d, 1), biasIHGrad,
+            biasHHGrad, op.getNonlinearity(), /*reverse=*/d == 1,
+            op.getTruncate());
         linalg::CopyOp::create(rewriter, loc, stateGrad,
                                stateRow(op.getH0Grad(), row));
         ++numLayersCreated;

@@ -134,16 +134,19 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
       return viewSlice(rewriter, loc, buffer, {t, zero, zero},
                        {one, batch, features}, {1, 2});
     };
-    Value inputGrad =
+    // One statement per view keeps the IR in a fixed order.
+    Value stepInput = row(input, time, inputSize);
+    Value stepOutput = row(output, time, hiddenSize);
+    Value prevOutput = row(output, prevTime, hiddenSize);
+    Value stepOutputGrad = row(op.getOutputGrad(), time, hiddenSize);
+    Value stepInputGrad =
         op.getInputGrad() ? row(op.getInputGrad(), time, inputSize) : Value();
-    CellGradOp::create(
-        rewriter, loc, row(input, time, inputSize),
-        row(output, time, hiddenSize), row(output, prevTime, hiddenSize),
-        op.getH0(), time, prevTime, op.getLengths(), op.getWeightIh(),
-        op.getWeightHh(), row(op.getOutputGrad(), time, hiddenSize),
-        op.getStateGrad(), inputGrad, op.getWeightIhGrad(),
-        op.getWeightHhGrad(), op.getBiasIhGrad(), op.getBiasHhGrad(),
-        op.getNonlinearity());
+    CellGradOp::create(rewriter, loc, stepInput, stepOutput, prevOutput,
+                       op.getH0(), time, prevTime, op.getLengths(),
+                       op.getWeightIh(), op.getWeightHh(), stepOutputGrad,
+                       op.getStateGrad(), stepInputGrad, op.getWeightIhGrad(),
+                       op.getWeightHhGrad(), op.getBiasIhGrad(),
+                       op.getBiasHhGrad(), op.getNonlinearity());
 
     if (int64_t window = op.getTruncate()) {
       // Truncated BPTT: the state entering every window but the first was
