@@ -37,6 +37,29 @@ static constexpr llvm::StringLiteral kTimeLoopAttr = "rnn.time_loop";
 
 namespace {
 
+/// The loop over the T time steps of a layer's `(T, B, I)` input and
+/// `(T, B, H)` output, marked for the unrolling that follows the conversion,
+/// with the sizes the step views need. Shared by the forward and backward
+/// lowerings.
+struct TimeLoop {
+  TimeLoop(PatternRewriter &rewriter, Location loc, Value input, Value output)
+      : zero(rewriter.getIndexAttr(0)), one(rewriter.getIndexAttr(1)),
+        batch(dimAsFoldResult(rewriter, loc, input, 1)),
+        inputSize(dimAsFoldResult(rewriter, loc, input, 2)),
+        hiddenSize(dimAsFoldResult(rewriter, loc, output, 2)) {
+    lower = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    step = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    seqLen = getValueOrCreateConstantIndexOp(
+        rewriter, loc, dimAsFoldResult(rewriter, loc, input, 0));
+    op = scf::ForOp::create(rewriter, loc, lower, seqLen, step);
+    op->setAttr(kTimeLoopAttr, rewriter.getUnitAttr());
+  }
+
+  OpFoldResult zero, one, batch, inputSize, hiddenSize;
+  Value lower, step, seqLen;
+  scf::ForOp op;
+};
+
 /// Lowers rnn.layer to
 ///   for i in [0, T): t = reverse ? T-1-i : i
 ///     rnn.cell input[t], state -> output[t]
@@ -48,22 +71,13 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value input = op.getInput(), output = op.getOutput();
-    OpFoldResult zero = rewriter.getIndexAttr(0);
-    OpFoldResult one = rewriter.getIndexAttr(1);
-    OpFoldResult batch = dimAsFoldResult(rewriter, loc, input, 1);
-    OpFoldResult inputSize = dimAsFoldResult(rewriter, loc, input, 2);
-    OpFoldResult hiddenSize = dimAsFoldResult(rewriter, loc, output, 2);
-
-    Value lower = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    Value seqLen = getValueOrCreateConstantIndexOp(
-        rewriter, loc, dimAsFoldResult(rewriter, loc, input, 0));
-    auto loop = scf::ForOp::create(rewriter, loc, lower, seqLen, step);
-    loop->setAttr(kTimeLoopAttr, rewriter.getUnitAttr());
-
+    TimeLoop loop(rewriter, loc, input, output);
+    OpFoldResult zero = loop.zero, one = loop.one, batch = loop.batch;
+    OpFoldResult inputSize = loop.inputSize, hiddenSize = loop.hiddenSize;
+    Value step = loop.step, seqLen = loop.seqLen;
     OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(loop.getBody());
-    Value time = loop.getInductionVar();
+    rewriter.setInsertionPointToStart(loop.op.getBody());
+    Value time = loop.op.getInductionVar();
     if (op.getReverse()) {
       Value last = arith::SubIOp::create(rewriter, loc, seqLen, step);
       time = arith::SubIOp::create(rewriter, loc, last, time);
@@ -96,22 +110,13 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value input = op.getInput(), output = op.getOutput();
-    OpFoldResult zero = rewriter.getIndexAttr(0);
-    OpFoldResult one = rewriter.getIndexAttr(1);
-    OpFoldResult batch = dimAsFoldResult(rewriter, loc, input, 1);
-    OpFoldResult inputSize = dimAsFoldResult(rewriter, loc, input, 2);
-    OpFoldResult hiddenSize = dimAsFoldResult(rewriter, loc, output, 2);
-
-    Value lower = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    Value seqLen = getValueOrCreateConstantIndexOp(
-        rewriter, loc, dimAsFoldResult(rewriter, loc, input, 0));
-    auto loop = scf::ForOp::create(rewriter, loc, lower, seqLen, step);
-    loop->setAttr(kTimeLoopAttr, rewriter.getUnitAttr());
-
+    TimeLoop loop(rewriter, loc, input, output);
+    OpFoldResult zero = loop.zero, one = loop.one, batch = loop.batch;
+    OpFoldResult inputSize = loop.inputSize, hiddenSize = loop.hiddenSize;
+    Value lower = loop.lower, step = loop.step, seqLen = loop.seqLen;
     OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(loop.getBody());
-    Value i = loop.getInductionVar();
+    rewriter.setInsertionPointToStart(loop.op.getBody());
+    Value i = loop.op.getInductionVar();
     Value last = arith::SubIOp::create(rewriter, loc, seqLen, step);
     Value time, prevTime, forwardPosition;
     if (op.getReverse()) {
