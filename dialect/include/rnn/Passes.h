@@ -28,9 +28,16 @@ namespace rnn {
 #define GEN_PASS_DECL
 #include "rnn/Passes.h.inc"
 
-/// Patterns lowering rnn.cell, rnn.commit_step, rnn.linear, rnn.embedding
-/// and rnn.all_in_range to scf loops.
+/// Patterns lowering rnn.cell, rnn.commit_step, rnn.linear, rnn.embedding,
+/// the losses, rnn.all_in_range and (through
+/// populateRnnGradToScfConversionPatterns) the backward ops to scf loops.
 void populateRnnToScfConversionPatterns(RewritePatternSet &patterns);
+
+/// Patterns lowering the step-level backward ops (rnn.cell_grad,
+/// rnn.linear_grad, rnn.embedding_grad, rnn.mse_loss_grad and
+/// rnn.cross_entropy_loss_grad) to scf loops; part of
+/// populateRnnToScfConversionPatterns.
+void populateRnnGradToScfConversionPatterns(RewritePatternSet &patterns);
 
 /// Patterns lowering rnn.from_ptr to the LLVM dialect.
 void populateRnnToLLVMConversionPatterns(LLVMTypeConverter &converter,

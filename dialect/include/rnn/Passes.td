@@ -133,11 +133,15 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
   let summary = "Lower step-level rnn kernels to scf loops";
   let description = [{
     Lowers `rnn.cell`, `rnn.commit_step`, `rnn.linear`, `rnn.embedding`,
-    `rnn.mse_loss`, `rnn.cross_entropy_loss` and `rnn.all_in_range` to
-    `scf.for` loop nests over memrefs with `arith` and
-    `math` ops. Matrix products accumulate in float32 in the same order for
-    every element (input contribution, then recurrent contribution), the
-    order the parity tolerances in docs/testing.md assume.
+    `rnn.mse_loss`, `rnn.cross_entropy_loss`, `rnn.all_in_range` and the
+    step-level backward ops (`rnn.cell_grad`, `rnn.linear_grad`,
+    `rnn.embedding_grad`, `rnn.mse_loss_grad`,
+    `rnn.cross_entropy_loss_grad`) to `scf.for` loop nests over memrefs
+    with `arith` and `math` ops. The backward kernels allocate nothing:
+    they accumulate into their gradient operands. Matrix products
+    accumulate in float32 in the same order for every element (input
+    contribution, then recurrent contribution), the order the parity
+    tolerances in docs/testing.md assume.
 
     Input: no `rnn.stacked_rnn` or `rnn.layer`. Output: only
     `rnn.from_ptr` is left of the rnn dialect.

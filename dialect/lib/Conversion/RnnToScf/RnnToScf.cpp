@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelBuilder.h"
 #include "rnn/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -32,79 +33,7 @@ namespace rnn {
 using namespace mlir;
 using namespace mlir::rnn;
 
-//===----------------------------------------------------------------------===//
-// Loop-building helpers
-//===----------------------------------------------------------------------===//
-
 namespace {
-
-/// Builds loops and arithmetic at one insertion point, so the kernel
-/// lowerings below read like the pseudocode above each of them.
-class KernelBuilder {
-public:
-  KernelBuilder(OpBuilder &builder, Location loc)
-      : builder(builder), loc(loc),
-        fastMath(arith::FastMathFlagsAttr::get(
-            builder.getContext(), arith::FastMathFlags::contract)) {}
-
-  Value index(int64_t value) {
-    return arith::ConstantIndexOp::create(builder, loc, value);
-  }
-  Value f32(float value) {
-    return arith::ConstantOp::create(builder, loc,
-                                     builder.getF32FloatAttr(value));
-  }
-  Value dim(Value memref, unsigned d) {
-    return memref::DimOp::create(builder, loc, memref, d);
-  }
-  Value load(Value memref, ValueRange indices) {
-    return memref::LoadOp::create(builder, loc, memref, indices);
-  }
-  void store(Value value, Value memref, ValueRange indices) {
-    memref::StoreOp::create(builder, loc, value, memref, indices);
-  }
-  Value add(Value a, Value b) {
-    return arith::AddFOp::create(builder, loc, a, b, fastMath);
-  }
-  Value mul(Value a, Value b) {
-    return arith::MulFOp::create(builder, loc, a, b, fastMath);
-  }
-
-  /// for (iv = 0; iv < upper; ++iv) body(iv)
-  void forEach(Value upper, function_ref<void(Value)> body) {
-    auto loop = scf::ForOp::create(builder, loc, index(0), upper, index(1));
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPointToStart(loop.getBody());
-    body(loop.getInductionVar());
-  }
-
-  /// acc = init; for (iv = 0; iv < upper; ++iv) acc = body(iv, acc); acc
-  Value reduce(Value upper, Value init,
-               function_ref<Value(Value, Value)> body) {
-    auto loop = scf::ForOp::create(builder, loc, index(0), upper, index(1),
-                                   ValueRange{init});
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPointToStart(loop.getBody());
-    Value next = body(loop.getInductionVar(), loop.getRegionIterArgs()[0]);
-    scf::YieldOp::create(builder, loc, next);
-    return loop.getResult(0);
-  }
-
-  /// acc + sum_k lhs[row, k] * rhs[col, k] over k < depth: one element of
-  /// lhs * rhs^T, PyTorch's (out, in) weight layout.
-  Value dotRows(Value acc, Value lhs, Value row, Value rhs, Value col,
-                Value depth) {
-    return reduce(depth, acc, [&](Value k, Value sum) {
-      Value a = load(lhs, {row, k});
-      Value b = load(rhs, {col, k});
-      return add(sum, mul(a, b));
-    });
-  }
-
-  OpBuilder &builder;
-  Location loc;
-  arith::FastMathFlagsAttr fastMath;
-};
 
 //===----------------------------------------------------------------------===//
 // CellLowering
@@ -427,8 +356,9 @@ struct ConvertRnnToScfPass
   void runOnOperation() override {
     ConversionTarget target(getContext());
     target.addIllegalOp<CellOp, CommitStepOp, LinearOp, EmbeddingOp, MseLossOp,
-                        CrossEntropyLossOp, AllInRangeOp, LayerOp,
-                        StackedRnnOp>();
+                        CrossEntropyLossOp, AllInRangeOp, LayerOp, StackedRnnOp,
+                        CellGradOp, LinearGradOp, EmbeddingGradOp,
+                        MseLossGradOp, CrossEntropyLossGradOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateRnnToScfConversionPatterns(patterns);
@@ -445,4 +375,5 @@ void rnn::populateRnnToScfConversionPatterns(RewritePatternSet &patterns) {
       .add<CellLowering, CommitStepLowering, LinearLowering, EmbeddingLowering,
            MseLossLowering, CrossEntropyLossLowering, AllInRangeLowering>(
           patterns.getContext());
+  populateRnnGradToScfConversionPatterns(patterns);
 }

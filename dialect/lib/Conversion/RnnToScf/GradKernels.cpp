@@ -1,0 +1,455 @@
+//===- GradKernels.cpp - Step-level rnn backward kernels to scf -----------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+//
+// This file implements the backward half of convert-rnn-to-scf: the
+// step-level gradient ops that rnn-generate-bptt and convert-rnn-to-loops
+// leave (cell_grad, linear_grad, embedding_grad, mse_loss_grad,
+// cross_entropy_loss_grad) become scf.for loop nests over the operands'
+// memrefs. Nothing is allocated. Every gradient accumulates (+=) except
+// cell_grad's output_grad and state_grad, which the op overwrites.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilder.h"
+#include "rnn/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <functional>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::rnn;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// `time < lengths[b]` for a time step given as an index; `time64` is that
+/// index already cast to i64.
+static Value isRunning(KernelBuilder &kb, Value lengths, Value b,
+                       Value time64) {
+  Value length = kb.load(lengths, {b});
+  return arith::CmpIOp::create(kb.builder, kb.loc, arith::CmpIPredicate::slt,
+                               time64, length);
+}
+
+/// Builds `if (condition) body()`, or just `body()` when there is no
+/// condition.
+static void ifThen(KernelBuilder &kb, Value condition,
+                   function_ref<void()> body) {
+  if (!condition) {
+    body();
+    return;
+  }
+  auto ifOp = scf::IfOp::create(kb.builder, kb.loc, condition);
+  OpBuilder::InsertionGuard guard(kb.builder);
+  kb.builder.setInsertionPointToStart(ifOp.thenBlock());
+  body();
+}
+
+/// `memref[at] += delta`.
+static void accumulate(KernelBuilder &kb, Value memref, ValueRange at,
+                       Value delta) {
+  Value old = kb.load(memref, at);
+  kb.store(kb.add(old, delta), memref, at);
+}
+
+/// `prefix` with `last` appended: the index of one feature at a position.
+static SmallVector<Value> append(ValueRange prefix, Value last) {
+  SmallVector<Value> index(prefix.begin(), prefix.end());
+  index.push_back(last);
+  return index;
+}
+
+/// The number of positions a loss counts, as f32: the indices of the leading
+/// `loopRank` dimensions of `shaped`, less (with lengths, for time-major
+/// operands) those with `t >= lengths[b]`. It is summed 1.0 at a time in the
+/// loop order of the forward losses in RnnToScf.cpp, so the forward and the
+/// backward divide by the same value.
+static Value countPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
+                            Value lengths) {
+  OpBuilder &b = kb.builder;
+  Location loc = kb.loc;
+  Value zero = kb.f32(0.0f), one = kb.f32(1.0f);
+  SmallVector<Value> indices;
+  std::function<Value(unsigned, Value)> nest = [&](unsigned dim,
+                                                   Value count) -> Value {
+    if (dim == loopRank) {
+      if (!lengths)
+        return kb.add(count, one);
+      Value time =
+          arith::IndexCastOp::create(b, loc, b.getI64Type(), indices[0]);
+      Value valid = isRunning(kb, lengths, indices[1], time);
+      Value weight = arith::SelectOp::create(b, loc, valid, one, zero);
+      return kb.add(count, weight);
+    }
+    return kb.reduce(kb.dim(shaped, dim), count, [&](Value iv, Value inner) {
+      indices.push_back(iv);
+      Value next = nest(dim + 1, inner);
+      indices.pop_back();
+      return next;
+    });
+  };
+  return nest(0, zero);
+}
+
+/// Runs `body(position)` at every position a loss counts (see
+/// countPositions).
+static void forEachCountedPosition(KernelBuilder &kb, Value shaped,
+                                   unsigned loopRank, Value lengths,
+                                   function_ref<void(ValueRange)> body) {
+  OpBuilder &b = kb.builder;
+  SmallVector<Value> indices;
+  std::function<void(unsigned)> nest = [&](unsigned dim) {
+    if (dim == loopRank) {
+      Value valid;
+      if (lengths) {
+        Value time =
+            arith::IndexCastOp::create(b, kb.loc, b.getI64Type(), indices[0]);
+        valid = isRunning(kb, lengths, indices[1], time);
+      }
+      ifThen(kb, valid, [&] { body(indices); });
+      return;
+    }
+    kb.forEach(kb.dim(shaped, dim), [&](Value iv) {
+      indices.push_back(iv);
+      nest(dim + 1);
+      indices.pop_back();
+    });
+  };
+  nest(0);
+}
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// CellGradLowering
+//===----------------------------------------------------------------------===//
+
+/// for b with time < lengths[b]:
+///   prevValid = prev_time != time && prev_time < lengths[b]
+///   for j: g = (d_out[b, j] + d_state[b, j]) * act'(out[b, j])
+///          d_out[b, j] = g; d_b_ih[j] += g; d_b_hh[j] += g
+///          for k: d_W_ih[j, k] += g * x[b, k]
+///          for k: d_W_hh[j, k] += g * (prevValid ? prev_out[b, k] : h0[b, k])
+///   for k: d_x[b, k] += sum_j d_out[b, j] * W_ih[j, k]
+///   for k: d_state[b, k] = sum_j d_out[b, j] * W_hh[j, k]
+/// act'(y) is 1 - y^2 for tanh and (y > 0 ? 1 : 0) for relu, y being the
+/// post-activation output.
+struct CellGradLowering : public OpRewritePattern<CellGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(CellGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    KernelBuilder kb(rewriter, loc);
+    Value input = op.getInput(), output = op.getOutput();
+    Value outputGrad = op.getOutputGrad(), stateGrad = op.getStateGrad();
+    Value lengths = op.getLengths();
+    Value batch = kb.dim(input, 0);
+    Value inputSize = kb.dim(input, 1);
+    Value hiddenSize = kb.dim(output, 1);
+    Value zero = kb.f32(0.0f), one = kb.f32(1.0f);
+    // prev_time == time marks the first step in forward order: the state
+    // before it is h0 whatever the lengths say.
+    Value stepped =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne,
+                              op.getPrevTime(), op.getTime());
+    Value time64, prevTime64;
+    if (lengths) {
+      time64 = arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(),
+                                          op.getTime());
+      prevTime64 = arith::IndexCastOp::create(
+          rewriter, loc, rewriter.getI64Type(), op.getPrevTime());
+    }
+
+    auto derivative = [&](Value y) -> Value {
+      if (op.getNonlinearity() == Nonlinearity::tanh) {
+        Value square = kb.mul(y, y);
+        return arith::SubFOp::create(rewriter, loc, one, square);
+      }
+      Value positive = arith::CmpFOp::create(
+          rewriter, loc, arith::CmpFPredicate::OGT, y, zero);
+      return arith::SelectOp::create(rewriter, loc, positive, one, zero);
+    };
+
+    auto row = [&](Value b, Value prevValid) {
+      kb.forEach(hiddenSize, [&](Value j) {
+        // Separate statements fix the order of the loads in the IR.
+        Value upstream = kb.load(outputGrad, {b, j});
+        Value carried = kb.load(stateGrad, {b, j});
+        Value y = kb.load(output, {b, j});
+        Value total = kb.add(upstream, carried);
+        Value slope = derivative(y);
+        Value g = kb.mul(total, slope);
+        kb.store(g, outputGrad, {b, j});
+        if (Value biasGrad = op.getBiasIhGrad())
+          accumulate(kb, biasGrad, {j}, g);
+        if (Value biasGrad = op.getBiasHhGrad())
+          accumulate(kb, biasGrad, {j}, g);
+        kb.forEach(inputSize, [&](Value k) {
+          Value x = kb.load(input, {b, k});
+          accumulate(kb, op.getWeightIhGrad(), {j, k}, kb.mul(g, x));
+        });
+        kb.forEach(hiddenSize, [&](Value k) {
+          Value fromPrev = kb.load(op.getPrevOutput(), {b, k});
+          Value fromH0 = kb.load(op.getH0(), {b, k});
+          Value hPrev = arith::SelectOp::create(rewriter, loc, prevValid,
+                                                fromPrev, fromH0);
+          accumulate(kb, op.getWeightHhGrad(), {j, k}, kb.mul(g, hPrev));
+        });
+      });
+      // sum_j g[b, j] * weight[j, k]: g times the untransposed weight.
+      auto backProject = [&](Value weight, Value k) {
+        return kb.reduce(hiddenSize, zero, [&](Value j, Value sum) {
+          Value g = kb.load(outputGrad, {b, j});
+          Value w = kb.load(weight, {j, k});
+          return kb.add(sum, kb.mul(g, w));
+        });
+      };
+      if (Value inputGrad = op.getInputGrad()) {
+        kb.forEach(inputSize, [&](Value k) {
+          accumulate(kb, inputGrad, {b, k}, backProject(op.getWeightIh(), k));
+        });
+      }
+      // Only now, with every g[b, :] computed from it, is d_state[b, :]
+      // overwritten.
+      kb.forEach(hiddenSize, [&](Value k) {
+        kb.store(backProject(op.getWeightHh(), k), stateGrad, {b, k});
+      });
+    };
+
+    kb.forEach(batch, [&](Value b) {
+      if (!lengths) {
+        row(b, stepped);
+        return;
+      }
+      Value valid = isRunning(kb, lengths, b, time64);
+      ifThen(kb, valid, [&] {
+        Value prevRunning = isRunning(kb, lengths, b, prevTime64);
+        Value prevValid =
+            arith::AndIOp::create(rewriter, loc, stepped, prevRunning);
+        row(b, prevValid);
+      });
+    });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// LinearGradLowering
+//===----------------------------------------------------------------------===//
+
+/// for n..., i: d_x[n..., i] += sum_o d_y[n..., o] * W[o, i]
+/// for o, i:    d_W[o, i] += sum_n... d_y[n..., o] * x[n..., i]
+/// for o:       d_b[o] += sum_n... d_y[n..., o]
+struct LinearGradLowering : public OpRewritePattern<LinearGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LinearGradOp op,
+                                PatternRewriter &rewriter) const override {
+    KernelBuilder kb(rewriter, op.getLoc());
+    Value input = op.getInput(), weight = op.getWeight();
+    Value outputGrad = op.getOutputGrad();
+    unsigned rank = cast<MemRefType>(input.getType()).getRank();
+    Value inFeatures = kb.dim(weight, 1);
+    Value outFeatures = kb.dim(weight, 0);
+    Value zero = kb.f32(0.0f);
+    // Leading dimensions: (N) or (T, B).
+    SmallVector<Value> extents;
+    for (unsigned d = 0; d + 1 < rank; ++d)
+      extents.push_back(kb.dim(input, d));
+
+    auto forEachPosition = [&](function_ref<void(ValueRange)> body) {
+      if (rank == 2) {
+        kb.forEach(extents[0], [&](Value n) { body({n}); });
+        return;
+      }
+      kb.forEach(extents[0], [&](Value t) {
+        kb.forEach(extents[1], [&](Value b) { body({t, b}); });
+      });
+    };
+    auto sumOverPositions = [&](function_ref<Value(ValueRange)> term) {
+      if (rank == 2) {
+        return kb.reduce(extents[0], zero, [&](Value n, Value sum) {
+          return kb.add(sum, term({n}));
+        });
+      }
+      return kb.reduce(extents[0], zero, [&](Value t, Value outer) {
+        return kb.reduce(extents[1], outer, [&](Value b, Value sum) {
+          return kb.add(sum, term({t, b}));
+        });
+      });
+    };
+
+    if (Value inputGrad = op.getInputGrad()) {
+      forEachPosition([&](ValueRange at) {
+        kb.forEach(inFeatures, [&](Value i) {
+          Value sum = kb.reduce(outFeatures, zero, [&](Value o, Value acc) {
+            Value dy = kb.load(outputGrad, append(at, o));
+            Value w = kb.load(weight, {o, i});
+            return kb.add(acc, kb.mul(dy, w));
+          });
+          accumulate(kb, inputGrad, append(at, i), sum);
+        });
+      });
+    }
+    kb.forEach(outFeatures, [&](Value o) {
+      kb.forEach(inFeatures, [&](Value i) {
+        Value sum = sumOverPositions([&](ValueRange at) {
+          Value dy = kb.load(outputGrad, append(at, o));
+          Value x = kb.load(input, append(at, i));
+          return kb.mul(dy, x);
+        });
+        accumulate(kb, op.getWeightGrad(), {o, i}, sum);
+      });
+      if (Value biasGrad = op.getBiasGrad()) {
+        Value sum = sumOverPositions(
+            [&](ValueRange at) { return kb.load(outputGrad, append(at, o)); });
+        accumulate(kb, biasGrad, {o}, sum);
+      }
+    });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// EmbeddingGradLowering
+//===----------------------------------------------------------------------===//
+
+/// for t, b, e: d_W[indices[t, b], e] += d_out[t, b, e]
+struct EmbeddingGradLowering : public OpRewritePattern<EmbeddingGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(EmbeddingGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    KernelBuilder kb(rewriter, loc);
+    Value indices = op.getIndices(), outputGrad = op.getOutputGrad();
+    Value weightGrad = op.getWeightGrad();
+    Value dim = kb.dim(weightGrad, 1);
+    kb.forEach(kb.dim(indices, 0), [&](Value t) {
+      kb.forEach(kb.dim(indices, 1), [&](Value b) {
+        Value token = arith::IndexCastOp::create(
+            rewriter, loc, rewriter.getIndexType(), kb.load(indices, {t, b}));
+        kb.forEach(dim, [&](Value e) {
+          Value delta = kb.load(outputGrad, {t, b, e});
+          accumulate(kb, weightGrad, {token, e}, delta);
+        });
+      });
+    });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Loss gradient lowerings
+//===----------------------------------------------------------------------===//
+
+/// count = number of counted elements (as rnn.mse_loss counts them)
+/// scale = 2 / count * d_loss
+/// for each counted position p: d_pred[p] += (pred[p] - target[p]) * scale
+struct MseLossGradLowering : public OpRewritePattern<MseLossGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MseLossGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    KernelBuilder kb(rewriter, loc);
+    Value prediction = op.getPrediction(), target = op.getTarget();
+    Value predictionGrad = op.getPredictionGrad();
+    unsigned rank = cast<MemRefType>(prediction.getType()).getRank();
+    Value count = countPositions(kb, prediction, rank, op.getLengths());
+    Value norm = arith::DivFOp::create(rewriter, loc, kb.f32(2.0f), count);
+    Value lossGrad = kb.load(op.getLossGrad(), {});
+    Value scale = kb.mul(norm, lossGrad);
+    forEachCountedPosition(
+        kb, prediction, rank, op.getLengths(), [&](ValueRange at) {
+          Value predicted = kb.load(prediction, at);
+          Value expected = kb.load(target, at);
+          Value diff =
+              arith::SubFOp::create(rewriter, loc, predicted, expected);
+          accumulate(kb, predictionGrad, at, kb.mul(diff, scale));
+        });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// count = number of counted positions (as rnn.cross_entropy_loss counts)
+/// scale = d_loss / count
+/// for each counted position p:
+///   max = max_c l[p, c]; sum = sum_c exp(l[p, c] - max)
+///   for c: d_l[p, c] += (exp(l[p, c] - max) / sum - (c == target[p]))
+///                       * scale
+struct CrossEntropyLossGradLowering
+    : public OpRewritePattern<CrossEntropyLossGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(CrossEntropyLossGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    KernelBuilder kb(rewriter, loc);
+    Value logits = op.getLogits(), target = op.getTarget();
+    Value logitsGrad = op.getLogitsGrad();
+    unsigned rank = cast<MemRefType>(logits.getType()).getRank();
+    Value classes = kb.dim(logits, rank - 1);
+    Value count = countPositions(kb, logits, rank - 1, op.getLengths());
+    Value lossGrad = kb.load(op.getLossGrad(), {});
+    Value scale = arith::DivFOp::create(rewriter, loc, lossGrad, count);
+    forEachCountedPosition(
+        kb, logits, rank - 1, op.getLengths(), [&](ValueRange at) {
+          // exp(l[p, c] - max): the shifted exponential of the forward's
+          // stable log-sum-exp.
+          auto shiftedExp = [&](Value c, Value max) -> Value {
+            Value logit = kb.load(logits, append(at, c));
+            Value shifted = arith::SubFOp::create(rewriter, loc, logit, max);
+            return math::ExpOp::create(rewriter, loc, shifted);
+          };
+          Value lowest = kb.f32(-std::numeric_limits<float>::infinity());
+          Value max = kb.reduce(classes, lowest, [&](Value c, Value acc) {
+            Value logit = kb.load(logits, append(at, c));
+            return arith::MaximumFOp::create(rewriter, loc, acc, logit);
+          });
+          Value expSum =
+              kb.reduce(classes, kb.f32(0.0f), [&](Value c, Value acc) {
+                return kb.add(acc, shiftedExp(c, max));
+              });
+          Value label = arith::IndexCastOp::create(
+              rewriter, loc, rewriter.getIndexType(), kb.load(target, at));
+          Value zero = kb.f32(0.0f), one = kb.f32(1.0f);
+          kb.forEach(classes, [&](Value c) {
+            Value probability = arith::DivFOp::create(
+                rewriter, loc, shiftedExp(c, max), expSum);
+            Value isLabel = arith::CmpIOp::create(
+                rewriter, loc, arith::CmpIPredicate::eq, c, label);
+            Value oneHot =
+                arith::SelectOp::create(rewriter, loc, isLabel, one, zero);
+            Value diff =
+                arith::SubFOp::create(rewriter, loc, probability, oneHot);
+            accumulate(kb, logitsGrad, append(at, c), kb.mul(diff, scale));
+          });
+        });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+} // namespace
+
+void rnn::populateRnnGradToScfConversionPatterns(RewritePatternSet &patterns) {
+  patterns.add<CellGradLowering, LinearGradLowering, EmbeddingGradLowering,
+               MseLossGradLowering, CrossEntropyLossGradLowering>(
+      patterns.getContext());
+}

@@ -1,0 +1,96 @@
+//===- KernelBuilder.h - Loop-building helper for rnn kernels ---*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+//
+// This file declares KernelBuilder, the helper the convert-rnn-to-scf
+// patterns (RnnToScf.cpp for the forward kernels, GradKernels.cpp for the
+// backward ones) build their scf.for loop nests and float32 arithmetic with.
+// It is private to the conversion library.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RNN_CONVERSION_RNNTOSCF_KERNELBUILDER_H
+#define RNN_CONVERSION_RNNTOSCF_KERNELBUILDER_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir {
+namespace rnn {
+
+/// Builds loops and arithmetic at one insertion point, so the kernel
+/// lowerings read like the pseudocode above each of them.
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &builder, Location loc)
+      : builder(builder), loc(loc),
+        fastMath(arith::FastMathFlagsAttr::get(
+            builder.getContext(), arith::FastMathFlags::contract)) {}
+
+  Value index(int64_t value) {
+    return arith::ConstantIndexOp::create(builder, loc, value);
+  }
+  Value f32(float value) {
+    return arith::ConstantOp::create(builder, loc,
+                                     builder.getF32FloatAttr(value));
+  }
+  Value dim(Value memref, unsigned d) {
+    return memref::DimOp::create(builder, loc, memref, d);
+  }
+  Value load(Value memref, ValueRange indices) {
+    return memref::LoadOp::create(builder, loc, memref, indices);
+  }
+  void store(Value value, Value memref, ValueRange indices) {
+    memref::StoreOp::create(builder, loc, value, memref, indices);
+  }
+  Value add(Value a, Value b) {
+    return arith::AddFOp::create(builder, loc, a, b, fastMath);
+  }
+  Value mul(Value a, Value b) {
+    return arith::MulFOp::create(builder, loc, a, b, fastMath);
+  }
+
+  /// for (iv = 0; iv < upper; ++iv) body(iv)
+  void forEach(Value upper, function_ref<void(Value)> body) {
+    auto loop = scf::ForOp::create(builder, loc, index(0), upper, index(1));
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(loop.getBody());
+    body(loop.getInductionVar());
+  }
+
+  /// acc = init; for (iv = 0; iv < upper; ++iv) acc = body(iv, acc); acc
+  Value reduce(Value upper, Value init,
+               function_ref<Value(Value, Value)> body) {
+    auto loop = scf::ForOp::create(builder, loc, index(0), upper, index(1),
+                                   ValueRange{init});
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(loop.getBody());
+    Value next = body(loop.getInductionVar(), loop.getRegionIterArgs()[0]);
+    scf::YieldOp::create(builder, loc, next);
+    return loop.getResult(0);
+  }
+
+  /// acc + sum_k lhs[row, k] * rhs[col, k] over k < depth: one element of
+  /// lhs * rhs^T, PyTorch's (out, in) weight layout.
+  Value dotRows(Value acc, Value lhs, Value row, Value rhs, Value col,
+                Value depth) {
+    return reduce(depth, acc, [&](Value k, Value sum) {
+      Value a = load(lhs, {row, k});
+      Value b = load(rhs, {col, k});
+      return add(sum, mul(a, b));
+    });
+  }
+
+  OpBuilder &builder;
+  Location loc;
+  arith::FastMathFlagsAttr fastMath;
+};
+
+} // namespace rnn
+} // namespace mlir
+
+#endif // RNN_CONVERSION_RNNTOSCF_KERNELBUILDER_H
