@@ -232,9 +232,12 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
         row(b, stepped);
         return;
       }
-      Value valid = isRunning(kb, lengths, b, time64);
+      Value length = kb.load(lengths, {b});
+      Value valid = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::slt, time64, length);
       ifThen(kb, valid, [&] {
-        Value prevRunning = isRunning(kb, lengths, b, prevTime64);
+        Value prevRunning = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::slt, prevTime64, length);
         Value prevValid =
             arith::AndIOp::create(rewriter, loc, stepped, prevRunning);
         row(b, prevValid);
@@ -366,10 +369,13 @@ struct MseLossGradLowering : public OpRewritePattern<MseLossGradOp> {
   LogicalResult matchAndRewrite(MseLossGradOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    KernelBuilder kb(rewriter, loc);
     Value prediction = op.getPrediction(), target = op.getTarget();
     Value predictionGrad = op.getPredictionGrad();
     unsigned rank = cast<MemRefType>(prediction.getType()).getRank();
+    // Lengths index (T, B, F) operands; the op has no verifier to say so.
+    if (op.getLengths() && rank != 3)
+      return rewriter.notifyMatchFailure(op, "lengths need rank-3 operands");
+    KernelBuilder kb(rewriter, loc);
     Value count = countPositions(kb, prediction, rank, op.getLengths());
     Value norm = arith::DivFOp::create(rewriter, loc, kb.f32(2.0f), count);
     Value lossGrad = kb.load(op.getLossGrad(), {});
@@ -400,10 +406,12 @@ struct CrossEntropyLossGradLowering
   LogicalResult matchAndRewrite(CrossEntropyLossGradOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    KernelBuilder kb(rewriter, loc);
     Value logits = op.getLogits(), target = op.getTarget();
     Value logitsGrad = op.getLogitsGrad();
     unsigned rank = cast<MemRefType>(logits.getType()).getRank();
+    if (op.getLengths() && rank != 3)
+      return rewriter.notifyMatchFailure(op, "lengths need rank-3 operands");
+    KernelBuilder kb(rewriter, loc);
     Value classes = kb.dim(logits, rank - 1);
     Value count = countPositions(kb, logits, rank - 1, op.getLengths());
     Value lossGrad = kb.load(op.getLossGrad(), {});
