@@ -16,6 +16,7 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in",
                    "Inputs", "unit", "tools"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%rnnc_bin", config.rnnc_tools_dir))
 config.substitutions.append(("%rnnrt_include", config.rnnc_runtime_include))
 config.substitutions.append(("%rnnrt_libdir", config.rnnc_runtime_lib_dir))
 # Programs linking an instrumented librnnrt must be instrumented too (and are

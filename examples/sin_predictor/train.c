@@ -67,8 +67,7 @@ int main(int argc, char **argv) {
   int epochs = argc > 1 ? atoi(argv[1]) : 20;
   const char *save_path = argc > 2 ? argv[2] : NULL;
   if (epochs < 1) {
-    fprintf(stderr, "usage: %s [epochs >= 1] [trained.safetensors]\n",
-            argv[0]);
+    fprintf(stderr, "usage: %s [epochs >= 1] [trained.safetensors]\n", argv[0]);
     return 1;
   }
 
@@ -112,9 +111,9 @@ int main(int argc, char **argv) {
   for (int epoch = 1; epoch <= epochs; ++epoch) {
     double start = now();
     float loss = 0.0f;
-    if (check(rnnrt_trainer_run_epoch(trainer, optimizer, params, &train,
-                                      &loss),
-              "training"))
+    if (check(
+            rnnrt_trainer_run_epoch(trainer, optimizer, params, &train, &loss),
+            "training"))
       return 1;
     printf("epoch %3d  loss %.6f  %.1f ms\n", epoch, loss,
            (now() - start) * 1e3);
