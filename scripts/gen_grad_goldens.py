@@ -58,6 +58,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+sys.dont_write_bytecode = True  # No scripts/__pycache__ from the import.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_goldens as fwd  # noqa: E402  (the forward generator's helpers)
 
