@@ -174,7 +174,8 @@ static LogicalResult verifyStackedOperands(OpTy op,
 LogicalResult StackedRnnOp::verify() {
   // Inner layers alternate between two slices, or keep one slice each
   // (which the backward pass needs).
-  return verifyStackedOperands(*this, {2, getNumLayers() - 1});
+  return verifyStackedOperands(*this,
+                               {2, static_cast<int64_t>(getNumLayers()) - 1});
 }
 
 //===----------------------------------------------------------------------===//
@@ -182,7 +183,8 @@ LogicalResult StackedRnnOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult StackedRnnGradOp::verify() {
-  if (failed(verifyStackedOperands(*this, {getNumLayers() - 1})))
+  if (failed(verifyStackedOperands(*this,
+                                   {static_cast<int64_t>(getNumLayers()) - 1})))
     return failure();
   if (getWeightGrads().size() != getWeights().size())
     return emitOpError("expects one weight gradient per weight (")
@@ -213,8 +215,9 @@ LogicalResult StackedRnnGradOp::verify() {
       if (failed(checkSameDim(*this, scratchGrad, "scratch_grad", i,
                               getScratch(), "scratch", i)))
         return failure();
-  if (getTruncate() < 0)
-    return emitOpError("truncate must be non-negative, got ") << getTruncate();
+  if (static_cast<int64_t>(getTruncate()) < 0)
+    return emitOpError("truncate must be non-negative, got ")
+           << static_cast<int64_t>(getTruncate());
   return success();
 }
 
@@ -393,8 +396,9 @@ LogicalResult LayerGradOp::verify() {
       if (failed(checkSameDim(*this, inputGrad, "input_grad", i, input, "input",
                               i)))
         return failure();
-  if (getTruncate() < 0)
-    return emitOpError("truncate must be non-negative, got ") << getTruncate();
+  if (static_cast<int64_t>(getTruncate()) < 0)
+    return emitOpError("truncate must be non-negative, got ")
+           << static_cast<int64_t>(getTruncate());
   return success();
 }
 

@@ -146,7 +146,7 @@ LogicalResult AdjointBuilder::adjointOf(StackedRnnOp op) {
     return op.emitOpError("needs an explicit h0 buffer to be differentiated");
   if (op.getNumLayers() > 1 &&
       cast<MemRefType>(op.getScratch().getType()).getDimSize(0) !=
-          op.getNumLayers() - 1)
+          static_cast<int64_t>(op.getNumLayers()) - 1)
     return op.emitOpError("must keep every inner layer's output to be "
                           "differentiated (scratch with num_layers - 1 = ")
            << op.getNumLayers() - 1 << " slices)";
@@ -230,7 +230,7 @@ struct RnnGenerateBpttPass
   void runOnOperation() override {
     if (truncate < 0) {
       getOperation().emitError("truncate must be non-negative, got ")
-          << truncate;
+          << static_cast<int64_t>(truncate);
       return signalPassFailure();
     }
     for (auto func : getOperation().getOps<func::FuncOp>())
