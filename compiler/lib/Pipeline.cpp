@@ -46,6 +46,25 @@ void rnnc::registerPipelineDialects(MLIRContext &context) {
   context.loadAllAvailableDialects();
 }
 
+LogicalResult rnnc::verifyPipelineOptions(const ModelSpec &spec,
+                                          const PipelineOptions &options,
+                                          MLIRContext &context) {
+  auto at = [&](LocationAttr loc) {
+    return loc ? Location(loc) : Location(UnknownLoc::get(&context));
+  };
+  if (options.truncate < 0)
+    return emitError(at(spec.loc))
+           << "the truncated-BPTT window must be positive (or 0 for full "
+              "BPTT), got "
+           << options.truncate;
+  if (options.truncate > 0 && spec.loss && spec.rnn.bidirectional)
+    return emitError(at(spec.rnn.loc))
+           << "truncated BPTT (window " << options.truncate
+           << ") needs a unidirectional RNN; the reverse direction has no "
+              "windows to detach";
+  return success();
+}
+
 void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
                                  const PipelineOptions &options) {
   if (stage == Stage::RnnModel)

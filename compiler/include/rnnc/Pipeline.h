@@ -42,6 +42,13 @@ struct PipelineOptions {
   int64_t truncate = 0;
 };
 
+/// Checks that `options` make sense for `spec` (a non-negative truncated-BPTT
+/// window, and truncation only for unidirectional RNNs); emits a diagnostic
+/// at the spec's location otherwise.
+mlir::LogicalResult verifyPipelineOptions(const ModelSpec &spec,
+                                          const PipelineOptions &options,
+                                          mlir::MLIRContext &context);
+
 /// Adds every dialect and translation interface the pipeline needs.
 void registerPipelineDialects(mlir::DialectRegistry &registry);
 

@@ -578,6 +578,10 @@ int main(int argc, char **argv) {
       rnnc::parseModelSpec(sourceMgr, context);
   if (!spec)
     return 1;
+  rnnc::PipelineOptions pipelineOptions;
+  pipelineOptions.truncate = truncateBptt;
+  if (failed(rnnc::verifyPipelineOptions(*spec, pipelineOptions, context)))
+    return 1;
 
   if (llvm::Error error = runModel(*spec, context, bool(gradCommand))) {
     llvm::WithColor::error(llvm::errs(), "rnn-run")

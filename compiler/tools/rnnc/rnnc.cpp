@@ -137,6 +137,11 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
       rnnc::parseModelSpec(sourceMgr, context);
   if (!spec)
     return failure();
+  rnnc::PipelineOptions pipelineOptions;
+  pipelineOptions.unroll = unroll;
+  pipelineOptions.truncate = truncateBptt;
+  if (failed(rnnc::verifyPipelineOptions(*spec, pipelineOptions, context)))
+    return failure();
   OwningOpRef<ModuleOp> module = rnnc::buildModelModule(*spec, context);
   if (!module)
     return failure();
@@ -178,9 +183,6 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
       return success();
     });
 
-  rnnc::PipelineOptions pipelineOptions;
-  pipelineOptions.unroll = unroll;
-  pipelineOptions.truncate = truncateBptt;
   rnnc::Stage stage =
       emitAction == Emit::Loops ? rnnc::Stage::Loops : rnnc::Stage::LLVMDialect;
   PassManager pm(&context);

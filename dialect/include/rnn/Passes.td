@@ -105,9 +105,10 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
     * a positive integer `N`: the loop is unrolled by `N`, with an epilogue
       loop for the remaining steps;
     * `auto` (the default): `full` when the sequence length is static and at
-      most `auto-unroll-max-steps`, `none` otherwise. Full unrolling lets the
-      optimizer schedule across steps and specialize every index, but code
-      size grows linearly with T, so it is reserved for short sequences.
+      most `auto-unroll-max-steps`, `none` otherwise; backward (BPTT) loops
+      stay loops. Full unrolling lets the optimizer schedule across steps and
+      specialize every index, but code size grows linearly with T, so it is
+      reserved for short sequences.
 
     Input: `rnn.layer` and `rnn.layer_grad` ops (run `rnn-expand-stacked`
     first: a remaining `rnn.stacked_rnn` is an error). Output: `scf.for`

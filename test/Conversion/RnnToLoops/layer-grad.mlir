@@ -1,5 +1,6 @@
 // RUN: rnn-opt %s --convert-rnn-to-loops=unroll=none -split-input-file | FileCheck %s --check-prefixes=CHECK,LOOP
 // RUN: rnn-opt %s --convert-rnn-to-loops=unroll=full --canonicalize -split-input-file | FileCheck %s --check-prefixes=CHECK,FULL
+// RUN: rnn-opt %s --convert-rnn-to-loops -split-input-file | FileCheck %s --check-prefixes=CHECK,AUTO
 
 /// The backward pass of a one-layer RNN: rnn.layer_grad becomes the
 /// reverse-time loop of BPTT. The forward direction ran t = 0 .. T-1, so its
@@ -27,6 +28,10 @@
 // LOOP-SAME:         weight_grads(%[[DW_IH]], %[[DW_HH]]
 // LOOP-NOT:        rnn.cell_grad
 // LOOP:          }
+/// unroll=auto keeps backward loops as loops, even for short sequences that
+/// the forward pass unrolls: the backward step is much more code.
+// AUTO:          scf.for
+// AUTO:            rnn.cell_grad
 /// Fully unrolled: three steps, latest first, each accumulating into the
 /// same weight gradients.
 // FULL-NOT:      scf.for

@@ -34,6 +34,9 @@ using namespace mlir::rnn;
 /// Marks the time loops this pass creates so they can be unrolled once the
 /// conversion is done (unrolling inside a pattern would bypass the rewriter).
 static constexpr llvm::StringLiteral kTimeLoopAttr = "rnn.time_loop";
+/// Marks the backward (BPTT) time loops, which unroll=auto keeps as loops:
+/// a cell's backward step is several times the code of its forward step.
+static constexpr llvm::StringLiteral kBackwardLoopAttr = "rnn.backward_loop";
 
 namespace {
 
@@ -116,6 +119,7 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
     Value lower = loop.lower, step = loop.step, seqLen = loop.seqLen;
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(loop.op.getBody());
+    loop.op->setAttr(kBackwardLoopAttr, rewriter.getUnitAttr());
     Value i = loop.op.getInductionVar();
     Value last = arith::SubIOp::create(rewriter, loc, seqLen, step);
     Value time, prevTime, forwardPosition;
@@ -222,6 +226,10 @@ struct ConvertRnnToLoopsPass
     });
     for (scf::ForOp loop : loops) {
       loop->removeAttr(kTimeLoopAttr);
+      bool backward = loop->hasAttr(kBackwardLoopAttr);
+      loop->removeAttr(kBackwardLoopAttr);
+      if (backward && policy->kind == UnrollPolicy::Auto)
+        continue;
       if (failed(unrollTimeLoop(loop, *policy)))
         return signalPassFailure();
     }
