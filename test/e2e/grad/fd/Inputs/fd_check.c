@@ -280,6 +280,17 @@ int main(int argc, char **argv) {
   }
   check("h0", h0, h0_grad, state_numel);
 
+  // Everything this program allocated, so LeakSanitizer stays quiet.
+  free(lengths);
+  free(params);
+  free(grads_scratch);
+  free(input);
+  free(h0);
+  free(target);
+  free(workspace);
+  free(grads);
+  free(input_grad);
+  free(h0_grad);
   if (failures) {
     printf("fd-check: FAILED\n");
     return 1;
