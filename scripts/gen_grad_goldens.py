@@ -88,8 +88,12 @@ TRUNCATION_MIN_EFFECT = 1e-4
 #   truncate       0 (full BPTT) or K: --truncate-bptt=K
 #   also_truncate  an extra RUN with --truncate-bptt=<this> >= T, which must
 #                  reproduce the full-BPTT goldens
+#   checkpoint     intervals K for extra RUNs with --checkpoint-bptt=K: the
+#                  states are recomputed from checkpoints, so the full-BPTT
+#                  goldens must be reproduced (to the same tolerance)
 
-GRAD_DEFAULTS = dict(target_dtype="int64", truncate=0, also_truncate=None)
+GRAD_DEFAULTS = dict(target_dtype="int64", truncate=0, also_truncate=None,
+                     checkpoint=())
 
 MSE, CE = "MSELoss", "CrossEntropyLoss"
 
@@ -107,7 +111,8 @@ CONFIGS = [
          nonlinearity="relu", bidirectional=True, lengths=[5, 8, 1, 3, 6],
          head="all", out_features=4, loss=CE,
          comment="relu, 3 layers, bidir, lengths, on=all, CE over valid steps"),
-    dict(name="mse_tanh_3l_h0_bf_nohead", seed=104, batch=3, seq=6,
+    dict(name="mse_tanh_3l_h0_bf_nohead", checkpoint=(4,),
+         seed=104, batch=3, seq=6,
          seq_len="fixed", input_size=5, hidden_size=8, num_layers=3,
          batch_first=True, h0=True, loss=MSE,
          comment="3 layers, batch_first, h0, no head, MSE"),
@@ -115,7 +120,8 @@ CONFIGS = [
          seq_len="fixed", dtype="int32", vocab=11, embed=6, hidden_size=8,
          head="last", out_features=3, loss=CE,
          comment="int32 token ids, time-major, on=last, CE"),
-    dict(name="ce_embed_int64_2l_len_all", seed=106, batch=4, seq=7,
+    dict(name="ce_embed_int64_2l_len_all", checkpoint=(3,),
+         seed=106, batch=4, seq=7,
          dtype="int64", vocab=13, embed=5, hidden_size=6, num_layers=2,
          batch_first=True, lengths=[2, 7, 1, 5], head="all", out_features=3,
          loss=CE,
@@ -135,7 +141,8 @@ CONFIGS = [
          lengths=[4, 6, 1, 2, 6, 3, 5, 1], loss=MSE,
          comment="time-major, 2 layers, h0 + lengths, no head, MSE over "
                  "valid steps x features"),
-    dict(name="ce_len_short_tail_bf_last", seed=110, batch=2, seq=6,
+    dict(name="ce_len_short_tail_bf_last", checkpoint=(2,),
+         seed=110, batch=2, seq=6,
          input_size=2, hidden_size=3, batch_first=True, lengths=[3, 4],
          head="last", out_features=4, loss=CE,
          comment="max(lengths) < T, on=last, CE"),
@@ -150,11 +157,13 @@ CONFIGS = [
          target_dtype="int32",
          comment="relu, 3 layers, bidir, no RNN bias, h0, on=last, int32 "
                  "targets"),
-    dict(name="ce_classifier_2l_last", seed=113, batch=8, seq=15,
+    dict(name="ce_classifier_2l_last", checkpoint=(4,),
+         seed=113, batch=8, seq=15,
          input_size=10, hidden_size=20, num_layers=2, batch_first=True,
          head="last", out_features=5, loss=CE,
          comment="Lesson 4: RNNClassifier with CrossEntropyLoss"),
-    dict(name="ce_seq2seq_all", seed=114, batch=3, seq=12, seq_len="fixed",
+    dict(name="ce_seq2seq_all", checkpoint=(5, 12),
+         seed=114, batch=3, seq=12, seq_len="fixed",
          input_size=4, hidden_size=16, batch_first=True, head="all",
          out_features=3, loss=CE, also_truncate=12,
          comment="Lesson 4: RNNSeq2Seq, CE on every step; "
@@ -164,20 +173,24 @@ CONFIGS = [
          bidirectional=True, lengths=[9, 4, 1, 6], head="last",
          out_features=2, loss=CE,
          comment="Lesson 7: bidirectional CharRNN, lengths, CE"),
-    dict(name="mse_all_len_h0_bf", seed=116, batch=4, seq=7, input_size=3,
+    dict(name="mse_all_len_h0_bf", checkpoint=(3,),
+         seed=116, batch=4, seq=7, input_size=3,
          hidden_size=5, batch_first=True, h0=True, lengths=[7, 2, 5, 1],
          head="all", out_features=3, loss=MSE,
          comment="on=all + lengths: MSE over valid steps x features"),
-    dict(name="ce_nohead_len_i32", seed=117, batch=3, seq=6, input_size=3,
+    dict(name="ce_nohead_len_i32", checkpoint=(4,),
+         seed=117, batch=3, seq=6, input_size=3,
          hidden_size=4, lengths=[6, 2, 4], loss=CE, target_dtype="int32",
          comment="no head: CE over the RNN output's H classes, lengths, "
                  "int32 targets"),
-    dict(name="mse_sin_predictor", seed=118, batch=8, seq=20,
+    dict(name="mse_sin_predictor", checkpoint=(3, 5),
+         seed=118, batch=8, seq=20,
          seq_len="fixed", input_size=1, hidden_size=16, batch_first=True,
          head="last", out_features=1, loss=MSE, x_kind="sine",
          comment="Lesson 6: SinPredictor on sine windows, MSE to sine "
                  "values"),
-    dict(name="mse_embed_int64_h0_nohead", seed=119, batch=2, seq=5,
+    dict(name="mse_embed_int64_h0_nohead", checkpoint=(2,),
+         seed=119, batch=2, seq=5,
          dtype="int64", vocab=7, embed=4, hidden_size=3, h0=True, loss=MSE,
          comment="int64 ids, time-major, h0, no head, MSE"),
     # --- Truncated BPTT (unidirectional, no lengths) --------------------------
@@ -319,6 +332,10 @@ def lit_test(c):
         lines += ["# A window of %d >= T=%d steps never detaches: the same "
                   "goldens." % (c["also_truncate"], c["seq"])]
         lines += block(["--truncate-bptt=%d" % c["also_truncate"]])
+    for k in c["checkpoint"]:
+        lines += ["# Checkpointed every %d steps (T=%d): the same goldens."
+                  % (k, c["seq"])]
+        lines += block(["--checkpoint-bptt=%d" % k])
     return "\n".join(lines) + "\n"
 
 
@@ -733,7 +750,8 @@ def describe(c):
         head=(c["head"] + "(%d)" % c["out_features"]) if c["head"] else "-",
         loss=("mse" if c["loss"] == MSE else
               "ce/" + c["target_dtype"].replace("int", "i")),
-        K=str(c["truncate"]) if c["truncate"] else "-")
+        K=str(c["truncate"]) if c["truncate"] else "-",
+        ckpt=",".join(map(str, c["checkpoint"])) or "-")
 
 
 def main():
@@ -756,7 +774,7 @@ def main():
         configs[c["name"]] = c
 
     cols = ["L", "dir", "B", "T", "I", "H", "act", "bias", "bf", "inp",
-            "len", "h0", "head", "loss", "K"]
+            "len", "h0", "head", "loss", "K", "ckpt"]
     hdr = "%-30s " % "config" + " ".join("%-5s" % k for k in cols) + \
         " %9s %8s %8s %6s %7s" % ("loss", "max|g|", "f32/tol", "trunc", "bytes")
     print(hdr)

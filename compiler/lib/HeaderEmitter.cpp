@@ -32,9 +32,9 @@ namespace {
 class HeaderWriter {
 public:
   HeaderWriter(const ModelSpec &spec, const ParamLayout &layout,
-               llvm::raw_ostream &os, int64_t bpttTruncate)
+               llvm::raw_ostream &os, const BpttStrategy &bptt)
       : spec(spec), layout(layout), os(os), name(spec.name),
-        upper(toMacroName(spec.name)), bpttTruncate(bpttTruncate) {}
+        upper(toMacroName(spec.name)), bptt(bptt) {}
 
   void write();
 
@@ -79,7 +79,7 @@ private:
   llvm::raw_ostream &os;
   std::string name;
   std::string upper;
-  int64_t bpttTruncate;
+  BpttStrategy bptt;
 };
 
 } // namespace
@@ -400,12 +400,19 @@ void HeaderWriter::writeTrainingPrototypes() {
                            ", batch, " + std::to_string(rnn.hiddenSize) + ")";
   bool tokens = spec.input.dtype != InputDType::Float32;
 
-  os << "/* Backpropagation through time: "
-     << (bpttTruncate > 0 ? "truncated, the hidden state is detached every " +
-                                std::to_string(bpttTruncate) + " steps"
-                          : std::string("full, every hidden state stored"))
-     << ". */\n"
-     << "#define " << upper << "_BPTT_TRUNCATE " << bpttTruncate << "\n\n";
+  std::string strategy =
+      bptt.truncate > 0
+          ? "truncated, the hidden state is detached every " +
+                std::to_string(bptt.truncate) +
+                " steps and each window's states are recomputed from its "
+                "first one"
+      : bptt.checkpoint > 0 ? "full, with the states checkpointed every " +
+                                  std::to_string(bptt.checkpoint) +
+                                  " steps and recomputed in the backward sweep"
+                            : std::string("full, every hidden state stored");
+  os << "/* Backpropagation through time: " << strategy << ". */\n"
+     << "#define " << upper << "_BPTT_TRUNCATE " << bptt.truncate << "\n"
+     << "#define " << upper << "_BPTT_CHECKPOINT " << bptt.checkpoint << "\n\n";
   os << "/* Bytes of scratch memory " << name
      << "_loss_and_grad needs for `batch` sequences\n"
      << " * of `seq_len` steps. */\n"
@@ -492,6 +499,6 @@ void HeaderWriter::write() {
 }
 
 void rnnc::emitModelHeader(const ModelSpec &spec, const ParamLayout &layout,
-                           llvm::raw_ostream &os, int64_t bpttTruncate) {
-  HeaderWriter(spec, layout, os, bpttTruncate).write();
+                           llvm::raw_ostream &os, const BpttStrategy &bptt) {
+  HeaderWriter(spec, layout, os, bptt).write();
 }

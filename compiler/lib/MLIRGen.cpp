@@ -51,19 +51,22 @@ namespace {
 struct WorkspaceLayout {
   // Forward regions.
   Value lengths, h0, hN, embedded, rnnOutput, scratch, headInput;
-  // Training regions: the head's output, and the adjoint of every buffer
+  // Training regions: the head's output, the segment checkpoints and
+  // lengths of a segmented backward pass, and the adjoint of every buffer
   // the backward pass reads or writes gradients of.
-  Value headOutput, inputGrad, embeddedGrad, h0Grad, hNGrad, rnnOutputGrad,
-      scratchGrad, headOutputGrad, headInputGrad, lossGrad;
+  Value headOutput, checkpoints, segmentLengths, inputGrad, embeddedGrad,
+      h0Grad, hNGrad, rnnOutputGrad, scratchGrad, checkpointsGrad,
+      headOutputGrad, headInputGrad, lossGrad;
   Value total;
 };
 
 /// Builds the module for one ModelSpec.
 class ModelGen {
 public:
-  ModelGen(const ModelSpec &spec, MLIRContext &context)
-      : spec(spec), layout(ParamLayout::compute(spec)), context(context),
-        builder(&context) {}
+  ModelGen(const ModelSpec &spec, const BpttStrategy &bptt,
+           MLIRContext &context)
+      : spec(spec), bptt(bptt), layout(ParamLayout::compute(spec)),
+        context(context), builder(&context) {}
 
   OwningOpRef<ModuleOp> build();
 
@@ -81,6 +84,17 @@ private:
   }
   Value add(Value a, Value b, Location l) {
     return arith::AddIOp::create(builder, l, a, b);
+  }
+  /// ceil(`value` / `divisor`) for a positive index `value`, as
+  /// (value + divisor - 1) / divisor (arith.ceildivsi has no LLVM lowering
+  /// in the pipeline).
+  Value ceilDiv(Value value, int64_t divisor, Location l) {
+    Value rounded = arith::AddIOp::create(
+        builder, l, value,
+        arith::ConstantIndexOp::create(builder, l, divisor - 1));
+    return arith::DivUIOp::create(
+        builder, l, rounded,
+        arith::ConstantIndexOp::create(builder, l, divisor));
   }
   Value alignUp(Value bytes, Location l) {
     Value rounded = add(bytes, i64(kWorkspaceAlignment - 1, l), l);
@@ -106,7 +120,18 @@ private:
   /// presented to the time-major ops.
   Value swapLeadingDims(Value value, Location l);
 
+  /// Runs the stacked RNN of the training function one time segment at a
+  /// time (see BpttStrategy::segmentLength): checkpoint s of `checkpoints`
+  /// holds the states entering segment s, and `segmentLengths` the
+  /// sequences' lengths within the current segment.
+  void buildSegmentedRnn(Value input, Value lengths, Value h0,
+                         Value checkpoints, Value segmentLengths,
+                         ArrayRef<Value> weights, Value output,
+                         bool outputIsSegment, Value scratch,
+                         OpFoldResult seqLen, OpFoldResult batch, Location l);
+
   const ModelSpec &spec;
+  BpttStrategy bptt;
   ParamLayout layout;
   MLIRContext &context;
   OpBuilder builder;
@@ -218,15 +243,32 @@ WorkspaceLayout ModelGen::buildWorkspaceLayout(Value batch, Value seqLen,
   int64_t scratchSlices =
       rnn.numLayers > 1 ? (training ? rnn.numLayers - 1 : 2) : 0;
   Value steps = mul(batch, seqLen, l);
+  // A segmented training pass keeps the states of one segment of at most
+  // k steps, plus the states entering each of the ceil(T / k) segments and
+  // the final ones.
+  int64_t segment = training ? bptt.segmentLength() : 0;
+  Value rnnSteps = steps;
+  Value numCheckpoints = i64(0, l);
+  if (segment > 0) {
+    Value k = i64(segment, l);
+    rnnSteps = mul(batch, arith::MinSIOp::create(builder, l, k, seqLen), l);
+    Value segments = arith::DivSIOp::create(
+        builder, l, add(seqLen, i64(segment - 1, l), l), k);
+    numCheckpoints = add(segments, i64(1, l), l);
+  }
+  bool outputPerStep = !hasHead || spec.head->on == HeadKind::All;
+  // The head and the loss read every step of a per-step output; otherwise
+  // only the current segment's outputs are kept.
+  Value outputSteps = outputPerStep ? steps : rnnSteps;
 
   WorkspaceLayout ws;
   Value cursor = i64(0, l);
-  Value zero = i64(0, l);
+  Value zeroBytes = i64(0, l);
   // Places a region of `bytes` at the cursor when `needed`, and returns its
   // offset.
   auto place = [&](bool needed, Value bytes) {
     if (!needed)
-      return zero;
+      return zeroBytes;
     Value offset = cursor;
     cursor = alignUp(add(cursor, bytes, l), l);
     return offset;
@@ -242,19 +284,25 @@ WorkspaceLayout ModelGen::buildWorkspaceLayout(Value batch, Value seqLen,
   ws.h0 = place(true, floats(batch, states));
   ws.hN = place(true, floats(batch, states));
   ws.embedded = place(spec.embedding.has_value(), floats(steps, embeddingDim));
-  ws.rnnOutput = place(hasHead || training, floats(steps, width));
-  ws.scratch = place(scratchSlices > 0, floats(steps, scratchSlices * width));
+  ws.rnnOutput = place(hasHead || training, floats(outputSteps, width));
+  ws.scratch =
+      place(scratchSlices > 0, floats(rnnSteps, scratchSlices * width));
   ws.headInput = place(gatherHeadInput, floats(batch, width));
   ws.headOutput = place(training && hasHead, floats(headItems, headOutputs));
+  ws.checkpoints =
+      place(segment > 0, floats(mul(numCheckpoints, batch, l), states));
+  ws.segmentLengths = place(segment > 0, mul(batch, i64(8, l), l));
   ws.inputGrad =
       place(training && !spec.embedding, floats(steps, spec.rnn.inputSize));
   ws.embeddedGrad = place(training && spec.embedding.has_value(),
                           floats(steps, embeddingDim));
   ws.h0Grad = place(training, floats(batch, states));
   ws.hNGrad = place(training, floats(batch, states));
-  ws.rnnOutputGrad = place(training, floats(steps, width));
+  ws.rnnOutputGrad = place(training, floats(outputSteps, width));
   ws.scratchGrad = place(training && scratchSlices > 0,
-                         floats(steps, scratchSlices * width));
+                         floats(rnnSteps, scratchSlices * width));
+  ws.checkpointsGrad =
+      place(segment > 0, floats(mul(numCheckpoints, batch, l), states));
   ws.headOutputGrad =
       place(training && hasHead, floats(headItems, headOutputs));
   ws.headInputGrad = place(training && gatherHeadInput, floats(batch, width));
@@ -365,6 +413,102 @@ void ModelGen::buildParamFuncs() {
   builder.setInsertionPointToStart(func.addEntryBlock());
   Value address = LLVM::AddressOfOp::create(builder, l, ptrType, tableSymbol);
   func::ReturnOp::create(builder, l, address);
+}
+
+//===----------------------------------------------------------------------===//
+// Segmented RNN
+//===----------------------------------------------------------------------===//
+
+void ModelGen::buildSegmentedRnn(Value input, Value lengths, Value h0,
+                                 Value checkpoints, Value segmentLengths,
+                                 ArrayRef<Value> weights, Value output,
+                                 bool outputIsSegment, Value scratch,
+                                 OpFoldResult seqLen, OpFoldResult batch,
+                                 Location l) {
+  const RnnSpec &rnn = spec.rnn;
+  int64_t segment = bptt.segmentLength();
+  OpFoldResult zero = builder.getIndexAttr(0);
+  OpFoldResult one = builder.getIndexAttr(1);
+  OpFoldResult stateRows =
+      builder.getIndexAttr(rnn.numLayers * rnn.numDirections());
+  OpFoldResult hidden = builder.getIndexAttr(rnn.hiddenSize);
+  auto index = [&](int64_t value) -> Value {
+    return arith::ConstantIndexOp::create(builder, l, value);
+  };
+  auto checkpoint = [&](OpFoldResult s) {
+    return rnn::viewSlice(builder, l, checkpoints, {s, zero, zero, zero},
+                          {one, stateRows, batch, hidden}, {1, 2, 3});
+  };
+  linalg::CopyOp::create(builder, l, h0, checkpoint(zero));
+
+  // for s in [0, ceil(T / k)): the RNN over steps [s*k, s*k + len), from
+  // checkpoint s to checkpoint s+1. Iterations communicate only through
+  // the checkpoints, so rnn-generate-bptt can re-run any of them in the
+  // backward sweep.
+  Value seqLenIndex = getValueOrCreateConstantIndexOp(builder, l, seqLen);
+  Value numSegments = ceilDiv(seqLenIndex, segment, l);
+  auto loop = scf::ForOp::create(builder, l, index(0), numSegments, index(1));
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(loop.getBody());
+  Value s = loop.getInductionVar();
+  Value start = arith::MulIOp::create(builder, l, s, index(segment));
+  // Every segment has k steps when k divides a fixed T.
+  std::optional<int64_t> staticSeqLen = getConstantIntValue(seqLen);
+  OpFoldResult steps =
+      staticSeqLen && *staticSeqLen % segment == 0
+          ? OpFoldResult(builder.getIndexAttr(segment))
+          : OpFoldResult(
+                arith::MinSIOp::create(
+                    builder, l, index(segment),
+                    arith::SubIOp::create(builder, l, seqLenIndex, start))
+                    .getResult());
+
+  // The lengths within the segment: clamp(lengths[b] - start, 0, steps).
+  {
+    Value start64 =
+        arith::IndexCastOp::create(builder, l, builder.getI64Type(), start);
+    Value steps64 = arith::IndexCastOp::create(
+        builder, l, builder.getI64Type(),
+        getValueOrCreateConstantIndexOp(builder, l, steps));
+    Value zero64 = i64(0, l);
+    auto batchLoop = scf::ForOp::create(
+        builder, l, index(0),
+        getValueOrCreateConstantIndexOp(builder, l, batch), index(1));
+    OpBuilder::InsertionGuard inner(builder);
+    builder.setInsertionPointToStart(batchLoop.getBody());
+    Value b = batchLoop.getInductionVar();
+    Value length = memref::LoadOp::create(builder, l, lengths, b);
+    Value remaining = arith::SubIOp::create(builder, l, length, start64);
+    Value clamped = arith::MaxSIOp::create(
+        builder, l, zero64,
+        arith::MinSIOp::create(builder, l, remaining, steps64));
+    memref::StoreOp::create(builder, l, clamped, segmentLengths, b);
+  }
+
+  int64_t inputFeatures = cast<MemRefType>(input.getType()).getDimSize(2);
+  int64_t width = cast<MemRefType>(output.getType()).getDimSize(2);
+  Value segmentInput = rnn::viewSlice(
+      builder, l, input, {start, zero, zero},
+      {steps, batch, builder.getIndexAttr(inputFeatures)}, {0, 1, 2});
+  Value segmentOutput =
+      rnn::viewSlice(builder, l, output,
+                     {outputIsSegment ? zero : OpFoldResult(start), zero, zero},
+                     {steps, batch, builder.getIndexAttr(width)}, {0, 1, 2});
+  Value segmentScratch;
+  if (scratch)
+    segmentScratch =
+        rnn::viewSlice(builder, l, scratch, {zero, zero, zero, zero},
+                       {builder.getIndexAttr(rnn.numLayers - 1), steps, batch,
+                        builder.getIndexAttr(width)},
+                       {0, 1, 2, 3});
+  Value entering = checkpoint(s);
+  Value leaving =
+      checkpoint(arith::AddIOp::create(builder, l, s, index(1)).getResult());
+  rnn::StackedRnnOp::create(
+      builder, l, segmentInput, segmentLengths, entering, weights,
+      segmentOutput, leaving, segmentScratch, rnn.hiddenSize, rnn.numLayers,
+      rnn.tanh ? rnn::Nonlinearity::tanh : rnn::Nonlinearity::relu, rnn.bias,
+      rnn.bidirectional);
 }
 
 //===----------------------------------------------------------------------===//
@@ -629,9 +773,28 @@ void ModelGen::buildModelFunc(bool training) {
     hN = callerOrWorkspace(hNArg, ws.hN, stateShape, rnnLoc).first;
   }
 
+  // A segmented training pass (BpttStrategy) keeps the RNN's states one
+  // segment of k steps at a time: the RNN output covers every step only
+  // when the head or the loss reads every step.
+  int64_t segment = training ? bptt.segmentLength() : 0;
+  OpFoldResult rnnSteps = seqLen;
+  if (segment > 0)
+    rnnSteps =
+        spec.input.seqLen
+            ? OpFoldResult(
+                  builder.getIndexAttr(std::min(segment, *spec.input.seqLen)))
+            : OpFoldResult(
+                  arith::MinSIOp::create(
+                      builder, l,
+                      arith::ConstantIndexOp::create(builder, l, segment),
+                      getValueOrCreateConstantIndexOp(builder, l, seqLen))
+                      .getResult());
+  bool outputIsSegment = segment > 0 && !outputPerStep;
+
   // The RNN writes straight into the caller's output when there is no head
   // (inference only: training has no output buffer).
-  SmallVector<OpFoldResult> sequence = {seqLen, batch, staticSize(width)};
+  SmallVector<OpFoldResult> sequence = {outputIsSegment ? rnnSteps : seqLen,
+                                        batch, staticSize(width)};
   Value rnnOutput;
   if (spec.head || training)
     rnnOutput = workspace(ws.rnnOutput, f32Type, sequence, rnnLoc);
@@ -644,8 +807,8 @@ void ModelGen::buildModelFunc(bool training) {
   Value scratch;
   if (rnn.numLayers > 1) {
     int64_t slices = training ? rnn.numLayers - 1 : 2;
-    SmallVector<OpFoldResult> scratchShape = {staticSize(slices), seqLen, batch,
-                                              staticSize(width)};
+    SmallVector<OpFoldResult> scratchShape = {staticSize(slices), rnnSteps,
+                                              batch, staticSize(width)};
     scratch = workspace(ws.scratch, f32Type, scratchShape, rnnLoc);
     declareAdjoint(scratch,
                    workspace(ws.scratchGrad, f32Type, scratchShape, rnnLoc));
@@ -655,11 +818,39 @@ void ModelGen::buildModelFunc(bool training) {
     if (info.role == ParamRole::WeightIH || info.role == ParamRole::WeightHH ||
         info.role == ParamRole::BiasIH || info.role == ParamRole::BiasHH)
       weights.push_back(param(info, rnnLoc));
-  rnn::StackedRnnOp::create(
-      builder, rnnLoc, rnnInput, lengths, h0, weights, rnnOutput, hN, scratch,
-      rnn.hiddenSize, rnn.numLayers,
-      rnn.tanh ? rnn::Nonlinearity::tanh : rnn::Nonlinearity::relu, rnn.bias,
-      rnn.bidirectional);
+  if (segment > 0) {
+    Value seqLenIndex = getValueOrCreateConstantIndexOp(builder, l, seqLen);
+    Value numCheckpoints =
+        arith::AddIOp::create(builder, l, ceilDiv(seqLenIndex, segment, l),
+                              arith::ConstantIndexOp::create(builder, l, 1));
+    SmallVector<OpFoldResult> checkpointShape = {
+        getAsOpFoldResult(numCheckpoints), stateRows, batch, hidden};
+    Value checkpoints =
+        workspace(ws.checkpoints, f32Type, checkpointShape, rnnLoc);
+    declareAdjoint(checkpoints, workspace(ws.checkpointsGrad, f32Type,
+                                          checkpointShape, rnnLoc));
+    Value segmentLengths =
+        workspace(ws.segmentLengths, i64Type, {batch}, rnnLoc);
+    buildSegmentedRnn(rnnInput, lengths, h0, checkpoints, segmentLengths,
+                      weights, rnnOutput, outputIsSegment, scratch, seqLen,
+                      batch, rnnLoc);
+    // h_n: the states after the last segment.
+    OpFoldResult zero = builder.getIndexAttr(0);
+    Value finalStates = rnn::viewSlice(
+        builder, rnnLoc, checkpoints,
+        {arith::SubIOp::create(builder, rnnLoc, numCheckpoints,
+                               arith::ConstantIndexOp::create(builder, l, 1))
+             .getResult(),
+         zero, zero, zero},
+        {builder.getIndexAttr(1), stateRows, batch, hidden}, {1, 2, 3});
+    linalg::CopyOp::create(builder, rnnLoc, finalStates, hN);
+  } else {
+    rnn::StackedRnnOp::create(
+        builder, rnnLoc, rnnInput, lengths, h0, weights, rnnOutput, hN, scratch,
+        rnn.hiddenSize, rnn.numLayers,
+        rnn.tanh ? rnn::Nonlinearity::tanh : rnn::Nonlinearity::relu, rnn.bias,
+        rnn.bidirectional);
+  }
 
   Value modelOutput = rnnOutput;
   if (spec.head) {
@@ -768,6 +959,7 @@ OwningOpRef<ModuleOp> ModelGen::build() {
 }
 
 OwningOpRef<ModuleOp> rnnc::buildModelModule(const ModelSpec &spec,
-                                             MLIRContext &context) {
-  return ModelGen(spec, context).build();
+                                             MLIRContext &context,
+                                             const BpttStrategy &bptt) {
+  return ModelGen(spec, bptt, context).build();
 }

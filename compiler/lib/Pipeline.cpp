@@ -52,16 +52,25 @@ LogicalResult rnnc::verifyPipelineOptions(const ModelSpec &spec,
   auto at = [&](LocationAttr loc) {
     return loc ? Location(loc) : Location(UnknownLoc::get(&context));
   };
-  if (options.truncate < 0)
+  const BpttStrategy &bptt = options.bptt;
+  for (auto [value, what] : {std::pair{bptt.truncate, "truncated-BPTT window"},
+                             std::pair{bptt.checkpoint, "BPTT checkpoint "
+                                                        "interval"}})
+    if (value < 0)
+      return emitError(at(spec.loc))
+             << "the " << what
+             << " must be positive (or 0 for the default), got " << value;
+  if (bptt.truncate > 0 && bptt.checkpoint > 0)
     return emitError(at(spec.loc))
-           << "the truncated-BPTT window must be positive (or 0 for full "
-              "BPTT), got "
-           << options.truncate;
-  if (options.truncate > 0 && spec.loss && spec.rnn.bidirectional)
+           << "truncated BPTT already recomputes each window from its first "
+              "state; it cannot be combined with checkpointing";
+  if (bptt.segmentLength() > 0 && spec.loss && spec.rnn.bidirectional)
     return emitError(at(spec.rnn.loc))
-           << "truncated BPTT (window " << options.truncate
-           << ") needs a unidirectional RNN; the reverse direction has no "
-              "windows to detach";
+           << (bptt.truncate > 0 ? "truncated BPTT (window "
+                                 : "BPTT checkpointing (interval ")
+           << bptt.segmentLength()
+           << ") needs a unidirectional RNN; the reverse direction runs "
+              "against the windows";
   return success();
 }
 
@@ -70,7 +79,7 @@ void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
   if (stage == Stage::RnnModel)
     return;
   rnn::RnnGenerateBpttOptions bpttOptions;
-  bpttOptions.truncate = options.truncate;
+  bpttOptions.truncate = options.bptt.truncate;
   pm.addPass(rnn::createRnnGenerateBptt(bpttOptions));
   pm.addPass(rnn::createRnnExpandStacked());
   rnn::ConvertRnnToLoopsOptions loopOptions;

@@ -100,6 +100,21 @@ struct ModelSpec {
   mlir::LocationAttr loc;
 };
 
+/// How `<model>_loss_and_grad` trades memory for time (docs/bptt.md),
+/// chosen on the command line. At most one of the two windows is non-zero.
+struct BpttStrategy {
+  /// Detach the hidden state every `truncate` steps (0: full BPTT).
+  int64_t truncate = 0;
+  /// Keep the states only every `checkpoint` steps and recompute the steps
+  /// in between during the backward sweep (0: store every state).
+  int64_t checkpoint = 0;
+
+  /// The length of the time segments the training pass is split into: the
+  /// forward sweep keeps one checkpoint per segment and the backward sweep
+  /// recomputes a segment at a time. 0 when every state is stored.
+  int64_t segmentLength() const { return checkpoint ? checkpoint : truncate; }
+};
+
 } // namespace rnnc
 
 #endif // RNNC_AST_H

@@ -24,10 +24,10 @@ namespace rnnc {
 /// Writes the C header of model `spec` with parameter layout `layout` to
 /// `os`. The output depends only on its arguments (no timestamps, no
 /// absolute paths), so builds are reproducible.
-/// `bpttTruncate` is the truncated-BPTT window the object was compiled with
-/// (0: full BPTT); the header records it.
+/// `bptt` is the backward-pass strategy the object was compiled with; the
+/// header records it.
 void emitModelHeader(const ModelSpec &spec, const ParamLayout &layout,
-                     llvm::raw_ostream &os, int64_t bpttTruncate = 0);
+                     llvm::raw_ostream &os, const BpttStrategy &bptt = {});
 
 } // namespace rnnc
 

@@ -38,13 +38,13 @@ enum class Stage {
 struct PipelineOptions {
   /// Time-loop unrolling: "auto", "none", "full" or a positive factor.
   std::string unroll = "auto";
-  /// Truncated BPTT window (0: full backpropagation through time).
-  int64_t truncate = 0;
+  /// The memory strategy of the backward pass.
+  BpttStrategy bptt;
 };
 
-/// Checks that `options` make sense for `spec` (a non-negative truncated-BPTT
-/// window, and truncation only for unidirectional RNNs); emits a diagnostic
-/// at the spec's location otherwise.
+/// Checks that `options` make sense for `spec` (non-negative BPTT windows,
+/// at most one of truncation and checkpointing, and either only for
+/// unidirectional RNNs); emits a diagnostic at the spec's location otherwise.
 mlir::LogicalResult verifyPipelineOptions(const ModelSpec &spec,
                                           const PipelineOptions &options,
                                           mlir::MLIRContext &context);
@@ -56,9 +56,11 @@ void registerPipelineDialects(mlir::DialectRegistry &registry);
 void registerPipelineDialects(mlir::MLIRContext &context);
 
 /// Builds the rnn dialect module of `spec` (the `--emit=mlir` output).
-/// Returns null after emitting a diagnostic on failure.
-mlir::OwningOpRef<mlir::ModuleOp> buildModelModule(const ModelSpec &spec,
-                                                   mlir::MLIRContext &context);
+/// `bptt` decides how the training function lays out the states the
+/// backward pass reads. Returns null after emitting a diagnostic on failure.
+mlir::OwningOpRef<mlir::ModuleOp>
+buildModelModule(const ModelSpec &spec, mlir::MLIRContext &context,
+                 const BpttStrategy &bptt = {});
 
 /// Adds the passes that take a model module to `stage`.
 void buildLoweringPipeline(mlir::OpPassManager &pm, Stage stage,

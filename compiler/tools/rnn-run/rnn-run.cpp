@@ -128,6 +128,11 @@ static cl::opt<int64_t> truncateBptt(
     "truncate-bptt", cl::init(0),
     cl::desc("Truncated BPTT: detach the hidden state every N steps"),
     cl::sub(gradCommand), cl::sub(trainCommand));
+static cl::opt<int64_t> checkpointBptt(
+    "checkpoint-bptt", cl::init(0),
+    cl::desc("Keep the hidden states only every N steps and recompute the "
+             "rest in the backward pass"),
+    cl::sub(gradCommand), cl::sub(trainCommand));
 
 static cl::opt<std::string> initParamsPath(
     "params",
@@ -246,16 +251,25 @@ struct ModelEntryPoints {
                          float *, float *, float *, void *) = nullptr;
 };
 
+/// The backward-pass strategy chosen on the command line.
+static rnnc::BpttStrategy bpttStrategy() {
+  rnnc::BpttStrategy bptt;
+  bptt.truncate = truncateBptt;
+  bptt.checkpoint = checkpointBptt;
+  return bptt;
+}
+
 /// Compiles `spec` with rnnc's pipeline and JITs it.
 llvm::Expected<std::unique_ptr<rnnc::JitModule>>
 compileModel(const rnnc::ModelSpec &spec, MLIRContext &context,
              ModelEntryPoints &entry) {
-  OwningOpRef<ModuleOp> module = rnnc::buildModelModule(spec, context);
-  if (!module)
-    return fail("internal error: could not build the model");
   rnnc::PipelineOptions pipelineOptions;
   pipelineOptions.unroll = unroll;
-  pipelineOptions.truncate = truncateBptt;
+  pipelineOptions.bptt = bpttStrategy();
+  OwningOpRef<ModuleOp> module =
+      rnnc::buildModelModule(spec, context, pipelineOptions.bptt);
+  if (!module)
+    return fail("internal error: could not build the model");
   PassManager pm(&context);
   if (failed(rnnc::lowerModule(*module, pm, rnnc::Stage::LLVMDialect,
                                pipelineOptions)))
@@ -764,7 +778,7 @@ int main(int argc, char **argv) {
   if (!spec)
     return 1;
   rnnc::PipelineOptions pipelineOptions;
-  pipelineOptions.truncate = truncateBptt;
+  pipelineOptions.bptt = bpttStrategy();
   if (failed(rnnc::verifyPipelineOptions(*spec, pipelineOptions, context)))
     return 1;
 

@@ -94,6 +94,12 @@ static cl::opt<int64_t> truncateBptt(
              "(default 0: full BPTT, every hidden state stored)"),
     cl::cat(rnncCategory));
 
+static cl::opt<int64_t> checkpointBptt(
+    "checkpoint-bptt", cl::init(0),
+    cl::desc("Keep the hidden states only every N steps and recompute the "
+             "rest in the backward pass (default 0: store every state)"),
+    cl::cat(rnncCategory));
+
 static cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check emitted diagnostics against expected-* comments"),
@@ -139,10 +145,12 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
     return failure();
   rnnc::PipelineOptions pipelineOptions;
   pipelineOptions.unroll = unroll;
-  pipelineOptions.truncate = truncateBptt;
+  pipelineOptions.bptt.truncate = truncateBptt;
+  pipelineOptions.bptt.checkpoint = checkpointBptt;
   if (failed(rnnc::verifyPipelineOptions(*spec, pipelineOptions, context)))
     return failure();
-  OwningOpRef<ModuleOp> module = rnnc::buildModelModule(*spec, context);
+  OwningOpRef<ModuleOp> module =
+      rnnc::buildModelModule(*spec, context, pipelineOptions.bptt);
   if (!module)
     return failure();
 
@@ -173,7 +181,7 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   if (emitAction == Emit::Header) {
     rnnc::ParamLayout layout = rnnc::ParamLayout::compute(*spec);
     return writeTo(".h", [&](llvm::raw_pwrite_stream &os) {
-      rnnc::emitModelHeader(*spec, layout, os, truncateBptt);
+      rnnc::emitModelHeader(*spec, layout, os, pipelineOptions.bptt);
       return success();
     });
   }
@@ -236,7 +244,8 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   auto header = openOutput(headerPath);
   if (!header)
     return failure();
-  rnnc::emitModelHeader(*spec, rnnc::ParamLayout::compute(*spec), header->os());
+  rnnc::emitModelHeader(*spec, rnnc::ParamLayout::compute(*spec), header->os(),
+                        pipelineOptions.bptt);
   header->keep();
   return success();
 }

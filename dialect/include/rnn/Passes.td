@@ -33,7 +33,8 @@ def RnnExpandStacked : Pass<"rnn-expand-stacked", "ModuleOp"> {
   let dependentDialects = [
     "::mlir::memref::MemRefDialect",
     "::mlir::linalg::LinalgDialect",
-    "::mlir::arith::ArithDialect"
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect"
   ];
   let statistics = [
     Statistic<"numLayersCreated", "layers-created",
@@ -58,7 +59,14 @@ def RnnGenerateBptt : Pass<"rnn-generate-bptt", "ModuleOp"> {
       time of the whole stack), and `linalg.add` for a `linalg.copy`;
     * a view (`memref.subview`, `memref.transpose`,
       `memref.reinterpret_cast`, `memref.collapse_shape`) of a buffer with
-      an adjoint gets the same view of the adjoint.
+      an adjoint gets the same view of the adjoint;
+    * an `scf.for` loop with such ops (a forward pass split into time
+      segments, as MLIRGen builds for `--checkpoint-bptt` and
+      `--truncate-bptt`) becomes the same loop run backwards, whose
+      iteration first re-runs the forward iteration (recomputing the states
+      kept only for one segment from the segment's checkpoint) and then
+      emits the adjoints of its ops. Iterations must communicate only
+      through buffers no later iteration overwrites, and carry no values.
 
     The forward `rnn.stacked_rnn` must keep what the backward pass reads:
     its scratch buffer must hold every inner layer's output (one slice per

@@ -20,7 +20,9 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "llvm/Support/SaveAndRestore.h"
 
 namespace mlir {
 namespace rnn {
@@ -83,10 +85,14 @@ private:
   LogicalResult adjointOf(EmbeddingOp op);
   LogicalResult adjointOf(StackedRnnOp op);
   LogicalResult adjointOf(linalg::CopyOp op);
+  LogicalResult adjointOf(scf::ForOp loop, Value lossAdjoint, int64_t &numOps);
 
   OpBuilder &builder;
   int64_t truncate;
   DenseMap<Value, Value> adjoints;
+  /// Inside the adjoint of a segment loop: whether the iteration being
+  /// differentiated is the loop's first (i1); null elsewhere.
+  Value firstIteration;
 };
 
 } // namespace
@@ -172,12 +178,33 @@ LogicalResult AdjointBuilder::adjointOf(StackedRnnOp op) {
       return failure();
     weightGrads.push_back(*grad);
   }
+  Location loc = op.getLoc();
   StackedRnnGradOp::create(
-      builder, op.getLoc(), op.getInput(), op.getLengths(), op.getH0(),
-      op.getWeights(), op.getOutput(), op.getHN(), op.getScratch(), *outputGrad,
-      *hNGrad, scratchGrad, lookup(op.getInput()), weightGrads, *h0Grad,
+      builder, loc, op.getInput(), op.getLengths(), op.getH0(), op.getWeights(),
+      op.getOutput(), op.getHN(), op.getScratch(), *outputGrad, *hNGrad,
+      scratchGrad, lookup(op.getInput()), weightGrads, *h0Grad,
       op.getHiddenSize(), op.getNumLayers(), op.getNonlinearity(), op.getBias(),
       op.getBidirectional(), truncate);
+  // The RNN overwrote its outputs, so their earlier values get no gradient;
+  // this also clears what the backward sweep left in their adjoints, which
+  // an earlier iteration of a segment loop reuses.
+  Value zero =
+      arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(0.0f));
+  for (Value grad : {*outputGrad, *hNGrad, scratchGrad})
+    if (grad)
+      linalg::FillOp::create(builder, loc, zero, grad);
+  // Truncated BPTT in a segment loop: the state entering every segment but
+  // the first was detached, so the gradient reaching it goes no further.
+  if (truncate > 0 && firstIteration) {
+    auto ifDetached =
+        scf::IfOp::create(builder, loc,
+                          arith::XOrIOp::create(builder, loc, firstIteration,
+                                                arith::ConstantIntOp::create(
+                                                    builder, loc, 1, 1)));
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(ifDetached.thenBlock());
+    linalg::FillOp::create(builder, loc, zero, *h0Grad);
+  }
   return success();
 }
 
@@ -198,6 +225,74 @@ LogicalResult AdjointBuilder::adjointOf(linalg::CopyOp op) {
   return success();
 }
 
+/// Whether `op` or an op nested in it has an adjoint rule.
+static bool isDifferentiable(Operation *op) {
+  WalkResult result = op->walk([](Operation *nested) {
+    return isa<MseLossOp, CrossEntropyLossOp, LinearOp, EmbeddingOp,
+               StackedRnnOp>(nested)
+               ? WalkResult::interrupt()
+               : WalkResult::advance();
+  });
+  return result.wasInterrupted();
+}
+
+/// The adjoint of a loop over time segments (MLIRGen's checkpointed forward
+/// pass) is the same loop run backwards, whose iteration s first re-runs
+/// iteration s of the forward loop, recomputing the states it kept only
+/// for the duration of the iteration, and then emits the adjoints of that
+/// iteration's ops, latest first. That is correct when iterations
+/// communicate only through buffers no later iteration overwrites (the
+/// checkpoints), which MLIRGen guarantees for the loops it builds.
+LogicalResult AdjointBuilder::adjointOf(scf::ForOp loop, Value lossAdjoint,
+                                        int64_t &numOps) {
+  if (!isDifferentiable(loop))
+    return success(); // Index arithmetic, not on a path to the loss.
+  if (loop.getNumResults() != 0)
+    return loop.emitOpError("with loop-carried values cannot be "
+                            "differentiated; carry them through buffers");
+  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+  if (!step || *step <= 0)
+    return loop.emitOpError("needs a constant positive step to be "
+                            "differentiated");
+
+  // Iteration j of the reversed loop re-runs forward iteration
+  // last - (i - lb), where last = lb + ((ub - lb - 1) / step) * step.
+  Location loc = loop.getLoc();
+  Value lb = loop.getLowerBound(), ub = loop.getUpperBound(),
+        stepValue = loop.getStep();
+  Value oneIndex = arith::ConstantIndexOp::create(builder, loc, 1);
+  Value span = arith::SubIOp::create(
+      builder, loc, arith::SubIOp::create(builder, loc, ub, lb), oneIndex);
+  Value last = arith::AddIOp::create(
+      builder, loc, lb,
+      arith::MulIOp::create(
+          builder, loc, arith::DivSIOp::create(builder, loc, span, stepValue),
+          stepValue));
+  auto reversed = scf::ForOp::create(builder, loc, lb, ub, stepValue);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(reversed.getBody());
+  Value forwardIteration = arith::SubIOp::create(
+      builder, loc, arith::AddIOp::create(builder, loc, last, lb),
+      reversed.getInductionVar());
+
+  llvm::SaveAndRestore<Value> saveFirst(
+      firstIteration,
+      arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                            forwardIteration, lb));
+
+  // Recompute the iteration...
+  IRMapping mapping;
+  mapping.map(loop.getInductionVar(), forwardIteration);
+  SmallVector<Operation *> recomputed;
+  for (Operation &op : loop.getBody()->without_terminator())
+    recomputed.push_back(builder.clone(op, mapping));
+  // ...then differentiate it.
+  for (Operation *op : llvm::reverse(recomputed))
+    if (failed(differentiate(op, lossAdjoint, numOps)))
+      return failure();
+  return success();
+}
+
 LogicalResult AdjointBuilder::differentiate(Operation *op, Value lossAdjoint,
                                             int64_t &numOps) {
   LogicalResult result = success();
@@ -214,6 +309,8 @@ LogicalResult AdjointBuilder::differentiate(Operation *op, Value lossAdjoint,
     result = adjointOf(rnn);
   else if (auto copy = dyn_cast<linalg::CopyOp>(op))
     result = adjointOf(copy);
+  else if (auto loop = dyn_cast<scf::ForOp>(op))
+    return adjointOf(loop, lossAdjoint, numOps);
   else
     handled = false;
   if (handled && succeeded(result))
