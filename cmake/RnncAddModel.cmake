@@ -3,17 +3,22 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # rnnc_add_model(<target> <spec.rnn> [NAME <name>] [UNROLL <policy>]
-#                [TARGET_CPU <cpu>] [OPT_LEVEL <0-3>])
+#                [TARGET_CPU <cpu>] [OPT_LEVEL <0-3>]
+#                [CHECKPOINT_BPTT <k> | TRUNCATE_BPTT <k>])
 #
 # Compiles <spec.rnn> with rnnc at build time (again whenever the spec or
 # rnnc changes) and adds the object and its header <name>.h to <target>, the
 # way protobuf_generate does. <name> defaults to the spec's file stem. The
-# target also links the rnnrt runtime.
+# target also links the rnnrt runtime. CHECKPOINT_BPTT and TRUNCATE_BPTT
+# choose the backward pass's memory strategy (rnnc --checkpoint-bptt,
+# --truncate-bptt; docs/bptt.md).
 #
 #===------------------------------------------------------------------------===#
 
 function(rnnc_add_model target spec)
-  cmake_parse_arguments(ARG "" "NAME;UNROLL;TARGET_CPU;OPT_LEVEL" "" ${ARGN})
+  cmake_parse_arguments(
+    ARG "" "NAME;UNROLL;TARGET_CPU;OPT_LEVEL;CHECKPOINT_BPTT;TRUNCATE_BPTT" ""
+    ${ARGN})
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "rnnc_add_model: unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -43,6 +48,12 @@ function(rnnc_add_model target spec)
   endif()
   if(DEFINED ARG_OPT_LEVEL)
     list(APPEND flags -O${ARG_OPT_LEVEL})
+  endif()
+  if(ARG_CHECKPOINT_BPTT)
+    list(APPEND flags --checkpoint-bptt=${ARG_CHECKPOINT_BPTT})
+  endif()
+  if(ARG_TRUNCATE_BPTT)
+    list(APPEND flags --truncate-bptt=${ARG_TRUNCATE_BPTT})
   endif()
 
   set(out_dir ${CMAKE_CURRENT_BINARY_DIR}/rnnc_models/${target})
