@@ -65,9 +65,8 @@ static int run(const struct Strategy *s, int64_t steps, int64_t batch,
   double *times = malloc(sizeof(double) * repeats);
   if (!params || !grads || !x || !target || !workspace || !times)
     return 1;
-  if (rnnrt_params_init_default(store_all_param_info(),
-                                store_all_num_params(), params, numParams,
-                                1) != RNNRT_OK)
+  if (rnnrt_params_init_default(store_all_param_info(), store_all_num_params(),
+                                params, numParams, 1) != RNNRT_OK)
     return 1;
   for (int64_t i = 0; i < batch * steps; ++i)
     x[i] = sinf(0.01f * (float)i);
