@@ -75,4 +75,8 @@ function(rnnc_add_model target spec)
   elseif(TARGET rnnrt)
     target_link_libraries(${target} PRIVATE rnnrt)
   endif()
+  # Generated code may call libm (fmaf where the target CPU has no FMA).
+  if(UNIX)
+    target_link_libraries(${target} PRIVATE m)
+  endif()
 endfunction()

@@ -13,7 +13,7 @@ config.suffixes = [".mlir", ".rnn", ".test", ".c"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.rnnc_obj_root, "test")
 config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in",
-                   "Inputs", "unit", "tools"]
+                   "Inputs", "unit", "tools", "install"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%rnnc_bin", config.rnnc_tools_dir))

@@ -9,7 +9,9 @@
 // rnn.from_ptr with its own pattern and every other dialect with MLIR's.
 // math.tanh is first replaced by MLIR's polynomial approximation (max abs
 // error ~3e-7 against glibc over [-20, 20]) so it vectorizes instead of
-// becoming one libm call per element.
+// becoming one libm call per element. The approximation's math.fma ops
+// become contractable multiply-adds: an exact fma is a libm call (fmaf) on
+// CPUs without FMA instructions, such as the portable x86-64-v2 target.
 //
 //===----------------------------------------------------------------------===//
 
@@ -72,6 +74,24 @@ struct FromPtrLowering : public ConvertOpToLLVMPattern<FromPtrOp> {
   }
 };
 
+/// math.fma(a, b, c) -> a * b + c with the `contract` fast-math flag, which
+/// LLVM fuses into one instruction where the target has FMA and keeps as a
+/// multiply and an add elsewhere.
+struct FmaToContractableMulAdd : public OpRewritePattern<math::FmaOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(math::FmaOp op,
+                                PatternRewriter &rewriter) const override {
+    auto contract = arith::FastMathFlagsAttr::get(
+        rewriter.getContext(), arith::FastMathFlags::contract);
+    Value product = arith::MulFOp::create(rewriter, op.getLoc(), op.getA(),
+                                          op.getB(), contract);
+    rewriter.replaceOpWithNewOp<arith::AddFOp>(op, product, op.getC(),
+                                               contract);
+    return success();
+  }
+};
+
 struct ConvertRnnToLLVMPass
     : public rnn::impl::ConvertRnnToLLVMBase<ConvertRnnToLLVMPass> {
   void runOnOperation() override {
@@ -80,6 +100,7 @@ struct ConvertRnnToLLVMPass
 
     RewritePatternSet approximations(context);
     populatePolynomialApproximateTanhPattern(approximations);
+    approximations.add<FmaToContractableMulAdd>(context);
     if (failed(applyPatternsGreedily(module, std::move(approximations))))
       return signalPassFailure();
 

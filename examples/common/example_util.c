@@ -1,0 +1,104 @@
+/*===- example_util.c - Helpers shared by the example programs ------------===*
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ *===-----------------------------------------------------------------------===*/
+
+#define _POSIX_C_SOURCE 200809L
+
+#include "example_util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+example_rng_t example_rng(uint64_t seed) {
+  example_rng_t rng = {seed * 0x9E3779B97F4A7C15ULL + 1};
+  return rng;
+}
+
+double example_uniform(example_rng_t *rng) {
+  rng->state = rng->state * 6364136223846793005ULL + 1442695040888963407ULL;
+  return (double)(rng->state >> 11) / 9007199254740992.0;
+}
+
+int64_t example_uniform_int(example_rng_t *rng, int64_t n) {
+  int64_t value = (int64_t)(example_uniform(rng) * (double)n);
+  return value < n ? value : n - 1;
+}
+
+double example_normal(example_rng_t *rng, double std) {
+  const double pi = 3.14159265358979323846;
+  double u1 = 1.0 - example_uniform(rng); /* (0, 1]: log(u1) is finite */
+  double u2 = example_uniform(rng);
+  return std * sqrt(-2.0 * log(u1)) * cos(2.0 * pi * u2);
+}
+
+double example_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int example_check(rnnrt_status_t status, const char *what) {
+  if (status == RNNRT_OK)
+    return 0;
+  fprintf(stderr, "error: %s: %s\n", what, rnnrt_last_error_message());
+  return 1;
+}
+
+/// Parses the value of `--name=value` as an integer >= `min`.
+static int parse_integer(const char *arg, const char *value, long long min,
+                         long long *out) {
+  char *end = NULL;
+  errno = 0;
+  long long parsed = strtoll(value, &end, 10);
+  if (errno != 0 || end == value || *end != '\0' || parsed < min) {
+    fprintf(stderr, "error: %s needs an integer >= %lld\n", arg, min);
+    return 1;
+  }
+  *out = parsed;
+  return 0;
+}
+
+int example_parse_options(int argc, char **argv, example_options_t *options) {
+  for (int i = 1; i < argc; ++i) {
+    const char *arg = argv[i];
+    long long value = 0;
+    if (strncmp(arg, "--epochs=", 9) == 0) {
+      if (parse_integer(arg, arg + 9, 1, &value))
+        return 1;
+      options->epochs = (long)value;
+    } else if (strncmp(arg, "--seed=", 7) == 0) {
+      if (parse_integer(arg, arg + 7, 0, &value))
+        return 1;
+      options->seed = (uint64_t)value;
+    } else if (strncmp(arg, "--out-dir=", 10) == 0 && arg[10] != '\0') {
+      options->out_dir = arg + 10;
+    } else {
+      if (strcmp(arg, "--help") != 0)
+        fprintf(stderr, "error: unknown argument '%s'\n", arg);
+      fprintf(stderr,
+              "usage: %s [--epochs=N (default %ld)] [--seed=N (default "
+              "%llu)] [--out-dir=DIR (default %s)]\n",
+              argv[0], options->epochs, (unsigned long long)options->seed,
+              options->out_dir);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+char *example_output_path(const example_options_t *options, const char *name,
+                          char *buffer, size_t size) {
+  int written = snprintf(buffer, size, "%s/%s", options->out_dir, name);
+  if (written < 0 || (size_t)written >= size) {
+    fprintf(stderr, "error: output path %s/%s is too long\n", options->out_dir,
+            name);
+    return NULL;
+  }
+  return buffer;
+}
