@@ -43,11 +43,70 @@ double example_now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+void *example_alloc_workspace(int64_t bytes) {
+  if (bytes < 0)
+    return NULL;
+  /* aligned_alloc wants a multiple of the alignment. */
+  size_t size = ((size_t)bytes + 63) / 64 * 64;
+  return aligned_alloc(64, size ? size : 64);
+}
+
 int example_check(rnnrt_status_t status, const char *what) {
   if (status == RNNRT_OK)
     return 0;
   fprintf(stderr, "error: %s: %s\n", what, rnnrt_last_error_message());
   return 1;
+}
+
+int example_create_adam_trainer(const rnnrt_model_t *model, int64_t batch_size,
+                                uint64_t seed, float lr,
+                                rnnrt_trainer_t **trainer,
+                                rnnrt_optimizer_t **optimizer) {
+  rnnrt_trainer_options_t trainer_options;
+  rnnrt_trainer_options_initialize(&trainer_options);
+  trainer_options.batch_size = batch_size;
+  trainer_options.shuffle = 1;
+  trainer_options.seed = seed;
+  rnnrt_adam_options_t adam;
+  rnnrt_adam_options_initialize(&adam);
+  adam.lr = lr;
+  *trainer = NULL;
+  *optimizer = NULL;
+  if (example_check(rnnrt_trainer_create(model, &trainer_options, trainer),
+                    "creating the trainer"))
+    return 1;
+  if (example_check(
+          rnnrt_optimizer_create_adam(model->param_size, &adam, optimizer),
+          "creating Adam")) {
+    rnnrt_trainer_destroy(*trainer);
+    *trainer = NULL;
+    return 1;
+  }
+  return 0;
+}
+
+int example_run_epoch(rnnrt_trainer_t *trainer, rnnrt_optimizer_t *optimizer,
+                      float *params, const rnnrt_dataset_t *train,
+                      const rnnrt_dataset_t *test, int epoch, float *train_loss,
+                      float *test_loss, double *seconds) {
+  double elapsed = 0.0;
+  if (epoch > 0) {
+    double start = example_now();
+    if (example_check(rnnrt_trainer_run_epoch(trainer, optimizer, params, train,
+                                              train_loss),
+                      "training"))
+      return 1;
+    elapsed = example_now() - start;
+  } else if (train_loss &&
+             example_check(
+                 rnnrt_trainer_evaluate(trainer, params, train, train_loss),
+                 "evaluating")) {
+    return 1;
+  }
+  if (seconds)
+    *seconds = elapsed;
+  return example_check(rnnrt_trainer_evaluate(trainer, params, test, test_loss),
+                       "evaluating");
 }
 
 /// Parses the value of `--name=value` as an integer >= `min`.
@@ -92,13 +151,17 @@ int example_parse_options(int argc, char **argv, example_options_t *options) {
   return 0;
 }
 
-char *example_output_path(const example_options_t *options, const char *name,
-                          char *buffer, size_t size) {
-  int written = snprintf(buffer, size, "%s/%s", options->out_dir, name);
-  if (written < 0 || (size_t)written >= size) {
+int example_write_plot(const example_options_t *options, const char *name,
+                       const svg_plot_panel_t *panels, int num_panels) {
+  char path[4096];
+  int written = snprintf(path, sizeof path, "%s/%s", options->out_dir, name);
+  if (written < 0 || (size_t)written >= sizeof path) {
     fprintf(stderr, "error: output path %s/%s is too long\n", options->out_dir,
             name);
-    return NULL;
+    return 1;
   }
-  return buffer;
+  if (svg_plot_write(path, panels, num_panels))
+    return 1;
+  printf("plot: %s\n", path);
+  return 0;
 }

@@ -95,13 +95,11 @@ static int run_model(const shape_model_t *m, const float *x, uint64_t seed) {
   const int64_t B = BATCH, T = m->seq_len, H = m->hidden_size;
   const int64_t LD = m->num_layers * m->num_directions;
   const int64_t out_numel = B * T * m->output_size, hn_numel = LD * B * H;
-  /* aligned_alloc wants a multiple of the alignment. */
-  const size_t ws_bytes = ((size_t)m->workspace_size(B, T) + 63) / 64 * 64;
 
   float *params = malloc((size_t)m->param_size * sizeof(float));
   float *output = malloc((size_t)out_numel * sizeof(float));
   float *h_n = malloc((size_t)hn_numel * sizeof(float));
-  void *workspace = aligned_alloc(64, ws_bytes > 0 ? ws_bytes : 64);
+  void *workspace = example_alloc_workspace(m->workspace_size(B, T));
   int failed = 1;
   if (!params || !output || !h_n || !workspace) {
     fprintf(stderr, "error: out of memory\n");

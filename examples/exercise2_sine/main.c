@@ -41,6 +41,8 @@
 #define NUM_TRAIN 1000
 #define NUM_TEST 200
 #define NUM_SHOWN 5 /* test predictions plotted */
+#define BATCH_SIZE 32
+#define LEARNING_RATE 1e-3f /* torch.optim.Adam's default */
 
 _Static_assert(SIN_PREDICTOR_INPUT_SIZE == 1 && SIN_PREDICTOR_OUTPUT_SIZE == 1,
                "SinPredictor maps a scalar series to one scalar");
@@ -131,14 +133,10 @@ int main(int argc, char **argv) {
   for (int t = 0; t < SEQ_LEN; ++t)
     t_axis[t] = (float)t;
 
-  /* aligned_alloc wants a multiple of the alignment. */
-  size_t grad_ws_bytes =
-      ((size_t)sin_predictor_grad_workspace_size(NUM_TEST, SEQ_LEN) + 63) / 64 *
-      64;
-  size_t fwd_ws_bytes =
-      ((size_t)sin_predictor_workspace_size(NUM_TEST, SEQ_LEN) + 63) / 64 * 64;
-  void *grad_ws = aligned_alloc(64, grad_ws_bytes ? grad_ws_bytes : 64);
-  void *fwd_ws = aligned_alloc(64, fwd_ws_bytes ? fwd_ws_bytes : 64);
+  void *grad_ws = example_alloc_workspace(
+      sin_predictor_grad_workspace_size(NUM_TEST, SEQ_LEN));
+  void *fwd_ws =
+      example_alloc_workspace(sin_predictor_workspace_size(NUM_TEST, SEQ_LEN));
   /* Per epoch: training loss (x = 1..E) and test MSE (x = 0..E, 0 being
    * the untrained model). */
   float *train_loss = malloc((size_t)epochs * sizeof(float));
@@ -160,18 +158,8 @@ int main(int argc, char **argv) {
                     "initializing parameters"))
     goto done;
   rnnrt_model_t model = SIN_PREDICTOR_RNNRT_MODEL;
-  rnnrt_trainer_options_t trainer_options;
-  rnnrt_trainer_options_initialize(&trainer_options);
-  trainer_options.batch_size = 32;
-  trainer_options.shuffle = 1;
-  trainer_options.seed = options.seed;
-  rnnrt_adam_options_t adam;
-  rnnrt_adam_options_initialize(&adam); /* lr 1e-3, as torch.optim.Adam */
-  if (example_check(rnnrt_trainer_create(&model, &trainer_options, &trainer),
-                    "creating the trainer") ||
-      example_check(rnnrt_optimizer_create_adam(SIN_PREDICTOR_PARAM_SIZE, &adam,
-                                                &optimizer),
-                    "creating Adam"))
+  if (example_create_adam_trainer(&model, BATCH_SIZE, options.seed,
+                                  LEARNING_RATE, &trainer, &optimizer))
     goto done;
 
   rnnrt_dataset_t train = {NUM_TRAIN, SEQ_LEN, x_train, y_train, NULL};
@@ -179,13 +167,12 @@ int main(int argc, char **argv) {
   printf("SinPredictor: RNN(1, %d) + Linear(%d, 1) on h_n[-1], MSELoss\n",
          SIN_PREDICTOR_HIDDEN_SIZE, SIN_PREDICTOR_HIDDEN_SIZE);
   printf("data: %d training and %d test windows of %d steps; Adam lr %g, "
-         "batch %lld, shuffled, %d epochs, seed %llu\n",
-         NUM_TRAIN, NUM_TEST, SEQ_LEN, (double)adam.lr,
-         (long long)trainer_options.batch_size, epochs,
-         (unsigned long long)options.seed);
-  if (example_check(
-          rnnrt_trainer_evaluate(trainer, params, &test, &test_mse[0]),
-          "evaluating") ||
+         "batch %d, shuffled, %d epochs, seed %llu\n",
+         NUM_TRAIN, NUM_TEST, SEQ_LEN, (double)LEARNING_RATE, BATCH_SIZE,
+         epochs, (unsigned long long)options.seed);
+  /* Epoch 0: the untrained model on the test windows only. */
+  if (example_run_epoch(trainer, optimizer, params, &train, &test, 0, NULL,
+                        &test_mse[0], NULL) ||
       sensitivity_profile(params, x_test, &buffers, grad_before))
     goto done;
   epoch_axis[0] = 0.0f;
@@ -193,17 +180,11 @@ int main(int argc, char **argv) {
 
   double train_seconds = 0.0;
   for (int epoch = 1; epoch <= epochs; ++epoch) {
-    double start = example_now();
-    if (example_check(rnnrt_trainer_run_epoch(trainer, optimizer, params,
-                                              &train, &train_loss[epoch - 1]),
-                      "training"))
+    double seconds = 0.0;
+    if (example_run_epoch(trainer, optimizer, params, &train, &test, epoch,
+                          &train_loss[epoch - 1], &test_mse[epoch], &seconds))
       goto done;
-    double seconds = example_now() - start;
     train_seconds += seconds;
-    if (example_check(
-            rnnrt_trainer_evaluate(trainer, params, &test, &test_mse[epoch]),
-            "evaluating"))
-      goto done;
     epoch_axis[epoch] = (float)epoch;
     printf("epoch %3d  loss %.3e  test %.3e  %.1f ms\n", epoch,
            train_loss[epoch - 1], test_mse[epoch], seconds * 1e3);
@@ -262,12 +243,8 @@ int main(int argc, char **argv) {
     };
     panels[i] = (svg_plot_panel_t){titles[i], "t", "sin", series[i], 3, 0};
   }
-  char path[4096];
-  if (!example_output_path(&options, "sine_predictions.svg", path,
-                           sizeof path) ||
-      svg_plot_write(path, panels, NUM_SHOWN))
+  if (example_write_plot(&options, "sine_predictions.svg", panels, NUM_SHOWN))
     goto done;
-  printf("plot: %s\n", path);
 
   svg_plot_series_t curves[2] = {
       {"training loss", epoch_axis + 1, train_loss, epochs, SVG_PLOT_LINE,
@@ -284,10 +261,8 @@ int main(int argc, char **argv) {
       {"gradient reaching x_t", "input step t", "mean |d y_hat / d x_t| (log)",
        profiles, 2, 1},
   };
-  if (!example_output_path(&options, "sine_loss.svg", path, sizeof path) ||
-      svg_plot_write(path, loss_panels, 2))
+  if (example_write_plot(&options, "sine_loss.svg", loss_panels, 2))
     goto done;
-  printf("plot: %s\n", path);
 
   printf("test MSE %.3e\n", test_mse[epochs]);
   failed = 0;

@@ -174,10 +174,8 @@ int main(int argc, char **argv) {
   encode(sentences, seq_len, ids, lengths, labels);
   const int64_t *test_ids = ids + NUM_TRAIN * seq_len;
 
-  /* aligned_alloc wants a multiple of the alignment. */
-  size_t ws_bytes =
-      ((size_t)char_rnn_workspace_size(NUM_SENTENCES, seq_len) + 63) / 64 * 64;
-  void *workspace = aligned_alloc(64, ws_bytes ? ws_bytes : 64);
+  void *workspace =
+      example_alloc_workspace(char_rnn_workspace_size(NUM_SENTENCES, seq_len));
   /* Per epoch e = 0..E (0: untrained): losses and accuracies in percent. */
   float *curves = malloc(5 * ((size_t)epochs + 1) * sizeof(float));
   rnnrt_trainer_t *trainer = NULL;
@@ -199,19 +197,8 @@ int main(int argc, char **argv) {
           "initializing parameters"))
     goto done;
   rnnrt_model_t model = CHAR_RNN_RNNRT_MODEL;
-  rnnrt_trainer_options_t trainer_options;
-  rnnrt_trainer_options_initialize(&trainer_options);
-  trainer_options.batch_size = BATCH_SIZE;
-  trainer_options.shuffle = 1;
-  trainer_options.seed = options.seed;
-  rnnrt_adam_options_t adam;
-  rnnrt_adam_options_initialize(&adam);
-  adam.lr = LEARNING_RATE;
-  if (example_check(rnnrt_trainer_create(&model, &trainer_options, &trainer),
-                    "creating the trainer") ||
-      example_check(
-          rnnrt_optimizer_create_adam(CHAR_RNN_PARAM_SIZE, &adam, &optimizer),
-          "creating Adam"))
+  if (example_create_adam_trainer(&model, BATCH_SIZE, options.seed,
+                                  LEARNING_RATE, &trainer, &optimizer))
     goto done;
 
   /* The lengths go with the data, so the trainer packs every batch too. */
@@ -227,7 +214,8 @@ int main(int argc, char **argv) {
          NUM_SENTENCES, (long long)shortest, (long long)seq_len,
          (long long)num_positive, NUM_TRAIN, NUM_TEST);
   printf("training: Adam lr %g, batch %d, shuffled, %d epochs, seed %llu\n",
-         (double)adam.lr, BATCH_SIZE, epochs, (unsigned long long)options.seed);
+         (double)LEARNING_RATE, BATCH_SIZE, epochs,
+         (unsigned long long)options.seed);
   for (int i = 0; i < 3; ++i)
     printf("training sentence %d: \"%s\" %s\n", i, sentences[i].text,
            polarity(labels[i]));
@@ -235,23 +223,10 @@ int main(int argc, char **argv) {
   double train_seconds = 0.0;
   for (int epoch = 0; epoch <= epochs; ++epoch) {
     double seconds = 0.0;
-    if (epoch > 0) {
-      double start = example_now();
-      if (example_check(rnnrt_trainer_run_epoch(trainer, optimizer, params,
-                                                &train, &train_loss[epoch]),
-                        "training"))
-        goto done;
-      seconds = example_now() - start;
-      train_seconds += seconds;
-    } else if (example_check(rnnrt_trainer_evaluate(trainer, params, &train,
-                                                    &train_loss[0]),
-                             "evaluating")) {
+    if (example_run_epoch(trainer, optimizer, params, &train, &test, epoch,
+                          &train_loss[epoch], &test_loss[epoch], &seconds))
       goto done;
-    }
-    if (example_check(
-            rnnrt_trainer_evaluate(trainer, params, &test, &test_loss[epoch]),
-            "evaluating"))
-      goto done;
+    train_seconds += seconds;
     int train_correct = classify(params, NUM_TRAIN, seq_len, ids, lengths,
                                  labels, logits, workspace);
     int test_correct =
@@ -318,12 +293,8 @@ int main(int argc, char **argv) {
        "mean loss", loss_series, 2, 0},
       {"accuracy", "epoch (0 = untrained)", "% correct", acc_series, 2, 0},
   };
-  char path[4096];
-  if (!example_output_path(&options, "sentiment_training.svg", path,
-                           sizeof path) ||
-      svg_plot_write(path, panels, 2))
+  if (example_write_plot(&options, "sentiment_training.svg", panels, 2))
     goto done;
-  printf("plot: %s\n", path);
 
   printf("test accuracy %.1f%%\n", test_acc[epochs]);
   failed = 0;

@@ -143,11 +143,8 @@ static int measure_clipping(const float *params, const float *default_params,
                             float *norm_after, float *group_before,
                             float *group_after) {
   int failed = 1;
-  size_t ws_bytes =
-      ((size_t)exercise4_clipping_grad_workspace_size(BATCH_SIZE, SEQ_LEN) +
-       63) /
-      64 * 64;
-  void *workspace = aligned_alloc(64, ws_bytes ? ws_bytes : 64);
+  void *workspace = example_alloc_workspace(
+      exercise4_clipping_grad_workspace_size(BATCH_SIZE, SEQ_LEN));
   float *grads = malloc(PARAM_SIZE * sizeof(float));
   if (!workspace || !grads) {
     fprintf(stderr, "error: out of memory\n");
@@ -322,15 +319,9 @@ static int write_plot(const example_options_t *options, int epochs,
       {"Gradient norm per layer at init", "layer (5 = fc head)",
        "2-norm, first batch (log)", norms, 2, 1},
   };
-  char path[4096];
-  int failed =
-      !example_output_path(options, "clipping_loss.svg", path, sizeof(path)) ||
-      svg_plot_write(path, panels, 2);
+  int failed = example_write_plot(options, "clipping_loss.svg", panels, 2);
   free(log_plain);
-  if (failed)
-    return 1;
-  printf("plot: %s\n", path);
-  return 0;
+  return failed;
 }
 
 /// The headline's form of a run's final loss.

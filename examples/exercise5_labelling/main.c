@@ -40,6 +40,8 @@
 #define NUM_TRAIN 1000
 #define NUM_TEST 200
 #define NUM_SHOWN 3 /* test sequences printed */
+#define BATCH_SIZE 32
+#define LEARNING_RATE 1e-3f /* torch.optim.Adam's default */
 
 _Static_assert(NUM_CLASSES == 3, "the labels are element % 3");
 _Static_assert(RNN_SEQ2SEQ_HEAD_ON_ALL, "the head labels every time step");
@@ -105,10 +107,8 @@ int main(int argc, char **argv) {
   make_sequences(&data_rng, NUM_TRAIN, train_values, x_train, y_train);
   make_sequences(&data_rng, NUM_TEST, test_values, x_test, y_test);
 
-  /* aligned_alloc wants a multiple of the alignment. */
-  size_t ws_bytes =
-      ((size_t)rnn_seq2seq_workspace_size(NUM_TEST, SEQ_LEN) + 63) / 64 * 64;
-  void *workspace = aligned_alloc(64, ws_bytes ? ws_bytes : 64);
+  void *workspace =
+      example_alloc_workspace(rnn_seq2seq_workspace_size(NUM_TEST, SEQ_LEN));
   /* Per epoch e = 0..E (0: untrained): the axis, losses, accuracy. */
   float *curves = malloc(4 * ((size_t)epochs + 1) * sizeof(float));
   rnnrt_trainer_t *trainer = NULL;
@@ -129,18 +129,8 @@ int main(int argc, char **argv) {
                     "initializing parameters"))
     goto done;
   rnnrt_model_t model = RNN_SEQ2SEQ_RNNRT_MODEL;
-  rnnrt_trainer_options_t trainer_options;
-  rnnrt_trainer_options_initialize(&trainer_options);
-  trainer_options.batch_size = 32;
-  trainer_options.shuffle = 1;
-  trainer_options.seed = options.seed;
-  rnnrt_adam_options_t adam;
-  rnnrt_adam_options_initialize(&adam); /* lr 1e-3, as torch.optim.Adam */
-  if (example_check(rnnrt_trainer_create(&model, &trainer_options, &trainer),
-                    "creating the trainer") ||
-      example_check(rnnrt_optimizer_create_adam(RNN_SEQ2SEQ_PARAM_SIZE, &adam,
-                                                &optimizer),
-                    "creating Adam"))
+  if (example_create_adam_trainer(&model, BATCH_SIZE, options.seed,
+                                  LEARNING_RATE, &trainer, &optimizer))
     goto done;
 
   rnnrt_dataset_t train = {NUM_TRAIN, SEQ_LEN, x_train, y_train, NULL};
@@ -152,31 +142,18 @@ int main(int argc, char **argv) {
   printf("data: %d training and %d test sequences of %d integers in 0..%d "
          "(one-hot), label = element %% %d\n",
          NUM_TRAIN, NUM_TEST, SEQ_LEN, NUM_VALUES - 1, NUM_CLASSES);
-  printf("training: Adam lr %g, batch %lld, shuffled, %d epochs, seed %llu\n",
-         (double)adam.lr, (long long)trainer_options.batch_size, epochs,
+  printf("training: Adam lr %g, batch %d, shuffled, %d epochs, seed %llu\n",
+         (double)LEARNING_RATE, BATCH_SIZE, epochs,
          (unsigned long long)options.seed);
 
   const int num_tokens = NUM_TEST * SEQ_LEN;
   double train_seconds = 0.0;
   for (int epoch = 0; epoch <= epochs; ++epoch) {
     double seconds = 0.0;
-    if (epoch > 0) {
-      double start = example_now();
-      if (example_check(rnnrt_trainer_run_epoch(trainer, optimizer, params,
-                                                &train, &train_loss[epoch]),
-                        "training"))
-        goto done;
-      seconds = example_now() - start;
-      train_seconds += seconds;
-    } else if (example_check(rnnrt_trainer_evaluate(trainer, params, &train,
-                                                    &train_loss[0]),
-                             "evaluating")) {
+    if (example_run_epoch(trainer, optimizer, params, &train, &test, epoch,
+                          &train_loss[epoch], &test_loss[epoch], &seconds))
       goto done;
-    }
-    if (example_check(
-            rnnrt_trainer_evaluate(trainer, params, &test, &test_loss[epoch]),
-            "evaluating"))
-      goto done;
+    train_seconds += seconds;
     int correct =
         label_tokens(params, x_test, y_test, logits, predicted, workspace);
     if (correct < 0)
@@ -223,12 +200,8 @@ int main(int argc, char **argv) {
       {"per-token accuracy", "epoch (0 = untrained)", "% of test tokens",
        acc_series, 1, 0},
   };
-  char path[4096];
-  if (!example_output_path(&options, "labelling_training.svg", path,
-                           sizeof path) ||
-      svg_plot_write(path, panels, 2))
+  if (example_write_plot(&options, "labelling_training.svg", panels, 2))
     goto done;
-  printf("plot: %s\n", path);
 
   printf("token accuracy %.1f%%\n", accuracy[epochs]);
   failed = 0;
