@@ -1,12 +1,15 @@
 // RUN: rnn-opt %s --convert-rnn-to-scf -split-input-file | FileCheck %s --implicit-check-not=rnn.
 
-/// rnn.cell_grad, without lengths, visits every batch row b. For each
-/// hidden unit j it forms g = (d_out[b, j] + d_state[b, j]) * (1 - y*y),
-/// the tanh derivative at the step's output y, and stores g over
-/// d_out[b, j]. Only after that loop, with every g of the row computed from
-/// the incoming d_state[b, :], is d_state[b, k] overwritten with
-/// sum_j g[j] * W_hh[j, k]. The state before the step is prev_output when
-/// prev_time != time and h0 otherwise (the first step in forward order).
+/// rnn.cell_grad, without lengths, makes three sweeps. (1) For every batch
+/// row b and hidden unit j it forms g = (d_out[b, j] + d_state[b, j]) *
+/// (1 - y*y), the tanh derivative at the step's output y, and stores g over
+/// d_out[b, j]. (2) For every weight row j and batch row b it adds g times
+/// the input row and the previous state row to the weight gradients' row j
+/// (j outermost, so the row stays in cache). The state before the step is
+/// prev_output when prev_time != time and h0 otherwise (the first step in
+/// forward order). (3) For every b, only after every g of the row was
+/// computed from the incoming d_state[b, :], d_state[b, :] is cleared and
+/// gets g[b, j] * W_hh[j, :] row by row.
 
 // CHECK-LABEL: func @cell_grad_tanh
 // CHECK-SAME:    (%[[X:[^:]*]]: memref<?x3xf32>, %[[OUT:[^:]*]]: memref<?x4xf32>, %[[PREV_OUT:[^:]*]]: memref<?x4xf32>, %[[H0:[^:]*]]: memref<?x4xf32>, %[[T:[^:]*]]: index, %[[T_PREV:[^:]*]]: index,
@@ -17,6 +20,7 @@
 // CHECK-DAG:     %[[IN_SIZE:[a-z0-9_]+]] = memref.dim %[[X]], %{{.*}} : memref<?x3xf32>
 // CHECK-DAG:     %[[HIDDEN:[a-z0-9_]+]] = memref.dim %[[OUT]], %{{.*}} : memref<?x4xf32>
 // CHECK:         %[[PREV_VALID:[a-z0-9_]+]] = arith.cmpi ne, %[[T_PREV]], %[[T]] : index
+// (1)
 // CHECK:         scf.for %[[B:[a-z0-9_]+]] = %{{.*}} to %[[BATCH]]
 // CHECK-NOT:       scf.if
 // CHECK:           scf.for %[[J:[a-z0-9_]+]] = %{{.*}} to %[[HIDDEN]]
@@ -29,33 +33,37 @@
 // CHECK-NEXT:        %[[G:[a-z0-9_]+]] = arith.mulf %[[TOTAL]], %[[SLOPE]] fastmath<contract> : f32
 // CHECK-NEXT:        memref.store %[[G]], %[[D_OUT]][%[[B]], %[[J]]]
 // CHECK-NOT:         memref.store {{.*}}, %[[D_STATE]]
-/// d_W_ih[j, k] += g * x[b, k]
+// (2)
+// CHECK:         scf.for %[[J1:[a-z0-9_]+]] = %{{.*}} to %[[HIDDEN]]
+// CHECK:           scf.for %[[B1:[a-z0-9_]+]] = %{{.*}} to %[[BATCH]]
+// CHECK-NEXT:        %[[G1:[a-z0-9_]+]] = memref.load %[[D_OUT]][%[[B1]], %[[J1]]]
 // CHECK:             scf.for %[[K:[a-z0-9_]+]] = %{{.*}} to %[[IN_SIZE]]
-// CHECK-NEXT:          %[[XV:[a-z0-9_]+]] = memref.load %[[X]][%[[B]], %[[K]]]
-// CHECK-NEXT:          %[[PROD:[a-z0-9_]+]] = arith.mulf %[[G]], %[[XV]] fastmath<contract> : f32
-// CHECK-NEXT:          %[[OLD:[a-z0-9_]+]] = memref.load %[[D_W_IH]][%[[J]], %[[K]]]
+// CHECK-NEXT:          %[[XV:[a-z0-9_]+]] = memref.load %[[X]][%[[B1]], %[[K]]]
+// CHECK-NEXT:          %[[PROD:[a-z0-9_]+]] = arith.mulf %[[G1]], %[[XV]] fastmath<contract> : f32
+// CHECK-NEXT:          %[[OLD:[a-z0-9_]+]] = memref.load %[[D_W_IH]][%[[J1]], %[[K]]]
 // CHECK-NEXT:          %[[NEW:[a-z0-9_]+]] = arith.addf %[[OLD]], %[[PROD]] fastmath<contract> : f32
-// CHECK-NEXT:          memref.store %[[NEW]], %[[D_W_IH]][%[[J]], %[[K]]]
-// CHECK-NOT:         memref.store {{.*}}, %[[D_STATE]]
-/// d_W_hh[j, k] += g * (prev_time != time ? prev_output : h0)[b, k]
+// CHECK-NEXT:          memref.store %[[NEW]], %[[D_W_IH]][%[[J1]], %[[K]]]
 // CHECK:             scf.for %[[K2:[a-z0-9_]+]] = %{{.*}} to %[[HIDDEN]]
-// CHECK-NEXT:          %[[FROM_PREV:[a-z0-9_]+]] = memref.load %[[PREV_OUT]][%[[B]], %[[K2]]]
-// CHECK-NEXT:          %[[FROM_H0:[a-z0-9_]+]] = memref.load %[[H0]][%[[B]], %[[K2]]]
+// CHECK-NEXT:          %[[FROM_PREV:[a-z0-9_]+]] = memref.load %[[PREV_OUT]][%[[B1]], %[[K2]]]
+// CHECK-NEXT:          %[[FROM_H0:[a-z0-9_]+]] = memref.load %[[H0]][%[[B1]], %[[K2]]]
 // CHECK-NEXT:          %[[H_PREV:[a-z0-9_]+]] = arith.select %[[PREV_VALID]], %[[FROM_PREV]], %[[FROM_H0]] : f32
-// CHECK-NEXT:          %[[PROD2:[a-z0-9_]+]] = arith.mulf %[[G]], %[[H_PREV]] fastmath<contract> : f32
-// CHECK-NEXT:          %[[OLD2:[a-z0-9_]+]] = memref.load %[[D_W_HH]][%[[J]], %[[K2]]]
+// CHECK-NEXT:          %[[PROD2:[a-z0-9_]+]] = arith.mulf %[[G1]], %[[H_PREV]] fastmath<contract> : f32
+// CHECK-NEXT:          %[[OLD2:[a-z0-9_]+]] = memref.load %[[D_W_HH]][%[[J1]], %[[K2]]]
 // CHECK-NEXT:          %[[NEW2:[a-z0-9_]+]] = arith.addf %[[OLD2]], %[[PROD2]] fastmath<contract> : f32
-// CHECK-NEXT:          memref.store %[[NEW2]], %[[D_W_HH]][%[[J]], %[[K2]]]
+// CHECK-NEXT:          memref.store %[[NEW2]], %[[D_W_HH]][%[[J1]], %[[K2]]]
 // CHECK-NOT:         memref.store {{.*}}, %[[D_STATE]]
-/// d_state[b, k] = sum_j d_out[b, j] * W_hh[j, k], after the loop over j.
+// (3)
+// CHECK:         scf.for %[[B3:[a-z0-9_]+]] = %{{.*}} to %[[BATCH]]
 // CHECK:           scf.for %[[K3:[a-z0-9_]+]] = %{{.*}} to %[[HIDDEN]]
-// CHECK:             %[[BACK:[a-z0-9_]+]] = scf.for %[[J2:[a-z0-9_]+]] = %{{.*}} to %[[HIDDEN]] step %{{.*}} iter_args(%[[SUM:[a-z0-9_]+]] = %[[ZERO]]) -> (f32)
-// CHECK-NEXT:          %[[GJ:[a-z0-9_]+]] = memref.load %[[D_OUT]][%[[B]], %[[J2]]]
-// CHECK-NEXT:          %[[W:[a-z0-9_]+]] = memref.load %[[W_HH]][%[[J2]], %[[K3]]]
+// CHECK-NEXT:        memref.store %[[ZERO]], %[[D_STATE]][%[[B3]], %[[K3]]]
+// CHECK:           scf.for %[[J2:[a-z0-9_]+]] = %{{.*}} to %[[HIDDEN]]
+// CHECK-NEXT:        %[[GJ:[a-z0-9_]+]] = memref.load %[[D_OUT]][%[[B3]], %[[J2]]]
+// CHECK:             scf.for %[[K4:[a-z0-9_]+]] = %{{.*}} to %[[HIDDEN]]
+// CHECK-NEXT:          %[[W:[a-z0-9_]+]] = memref.load %[[W_HH]][%[[J2]], %[[K4]]]
 // CHECK-NEXT:          %[[TERM:[a-z0-9_]+]] = arith.mulf %[[GJ]], %[[W]] fastmath<contract> : f32
-// CHECK-NEXT:          %[[NEXT:[a-z0-9_]+]] = arith.addf %[[SUM]], %[[TERM]] fastmath<contract> : f32
-// CHECK-NEXT:          scf.yield %[[NEXT]] : f32
-// CHECK:             memref.store %[[BACK]], %[[D_STATE]][%[[B]], %[[K3]]]
+// CHECK-NEXT:          %[[OLD3:[a-z0-9_]+]] = memref.load %[[D_STATE]][%[[B3]], %[[K4]]]
+// CHECK-NEXT:          %[[NEXT:[a-z0-9_]+]] = arith.addf %[[OLD3]], %[[TERM]] fastmath<contract> : f32
+// CHECK-NEXT:          memref.store %[[NEXT]], %[[D_STATE]][%[[B3]], %[[K4]]]
 // CHECK-NOT:     memref.load %[[W_IH]]
 // CHECK:         return
 func.func @cell_grad_tanh(%x: memref<?x3xf32>, %y: memref<?x4xf32>,
@@ -92,12 +100,11 @@ func.func @cell_grad_tanh(%x: memref<?x3xf32>, %y: memref<?x4xf32>,
 // CHECK-DAG:     %[[STEPPED:[a-z0-9_]+]] = arith.cmpi ne, %[[T_PREV]], %[[T]] : index
 // CHECK-DAG:     %[[TIME:[a-z0-9_]+]] = arith.index_cast %[[T]] : index to i64
 // CHECK-DAG:     %[[PREV_TIME:[a-z0-9_]+]] = arith.index_cast %[[T_PREV]] : index to i64
+// (1) g and the bias gradients, for running rows only.
 // CHECK:         scf.for %[[B:[a-z0-9_]+]] =
 // CHECK-NEXT:      %[[LEN:[a-z0-9_]+]] = memref.load %[[LENGTHS]][%[[B]]] : memref<?xi64>
 // CHECK-NEXT:      %[[VALID:[a-z0-9_]+]] = arith.cmpi slt, %[[TIME]], %[[LEN]] : i64
 // CHECK-NEXT:      scf.if %[[VALID]] {
-// CHECK-NEXT:        %[[PREV_RUNNING:[a-z0-9_]+]] = arith.cmpi slt, %[[PREV_TIME]], %[[LEN]] : i64
-// CHECK-NEXT:        %[[PREV_VALID:[a-z0-9_]+]] = arith.andi %[[STEPPED]], %[[PREV_RUNNING]] : i1
 // CHECK:             scf.for %[[J:[a-z0-9_]+]] =
 // CHECK-NEXT:          %[[UPSTREAM:[a-z0-9_]+]] = memref.load %[[D_OUT]][%[[B]], %[[J]]]
 // CHECK-NEXT:          %[[CARRIED:[a-z0-9_]+]] = memref.load %[[D_STATE]][%[[B]], %[[J]]]
@@ -113,22 +120,35 @@ func.func @cell_grad_tanh(%x: memref<?x3xf32>, %y: memref<?x4xf32>,
 // CHECK-NEXT:          %[[OLD_B_HH:[a-z0-9_]+]] = memref.load %[[D_B_HH]][%[[J]]]
 // CHECK-NEXT:          %[[NEW_B_HH:[a-z0-9_]+]] = arith.addf %[[OLD_B_HH]], %[[G]] fastmath<contract> : f32
 // CHECK-NEXT:          memref.store %[[NEW_B_HH]], %[[D_B_HH]][%[[J]]]
-// CHECK:               memref.store %{{.*}}, %[[D_W_IH]]
-// CHECK:               %[[FROM_PREV:[a-z0-9_]+]] = memref.load %[[PREV_OUT]][%[[B]], %[[K1:[a-z0-9_]+]]]
-// CHECK-NEXT:          %[[FROM_H0:[a-z0-9_]+]] = memref.load %[[H0]][%[[B]], %[[K1]]]
-// CHECK-NEXT:          %[[H_PREV:[a-z0-9_]+]] = arith.select %[[PREV_VALID]], %[[FROM_PREV]], %[[FROM_H0]] : f32
-// CHECK:               memref.store %{{.*}}, %[[D_W_HH]]
-/// d_input[b, k] += sum_j g[j] * W_ih[j, k]: summed from zero, then added.
-// CHECK:             scf.for %[[K:[a-z0-9_]+]] =
-// CHECK:               %[[BACK:[a-z0-9_]+]] = scf.for %[[J2:[a-z0-9_]+]] = {{.*}} iter_args(%{{.*}} = %[[ZERO]]) -> (f32)
-// CHECK-NEXT:            memref.load %[[D_OUT]][%[[B]], %[[J2]]]
-// CHECK-NEXT:            memref.load %[[W_IH]][%[[J2]], %[[K]]]
-// CHECK:               %[[OLD_D_X:[a-z0-9_]+]] = memref.load %[[D_X]][%[[B]], %[[K]]]
-// CHECK-NEXT:          %[[NEW_D_X:[a-z0-9_]+]] = arith.addf %[[OLD_D_X]], %[[BACK]] fastmath<contract> : f32
-// CHECK-NEXT:          memref.store %[[NEW_D_X]], %[[D_X]][%[[B]], %[[K]]]
-// CHECK:             scf.for %[[K2:[a-z0-9_]+]] =
+// (2) the weight gradients, rows j outermost; the previous state is
+// prev_output only when prev_time != time and prev_time < lengths[b].
+// CHECK:         scf.for %[[J1:[a-z0-9_]+]] =
+// CHECK:           scf.for %[[B1:[a-z0-9_]+]] =
+// CHECK-NEXT:        %[[LEN1:[a-z0-9_]+]] = memref.load %[[LENGTHS]][%[[B1]]] : memref<?xi64>
+// CHECK-NEXT:        %[[VALID1:[a-z0-9_]+]] = arith.cmpi slt, %[[TIME]], %[[LEN1]] : i64
+// CHECK-NEXT:        scf.if %[[VALID1]] {
+// CHECK-NEXT:          %[[PREV_RUNNING:[a-z0-9_]+]] = arith.cmpi slt, %[[PREV_TIME]], %[[LEN1]] : i64
+// CHECK-NEXT:          %[[PREV_VALID:[a-z0-9_]+]] = arith.andi %[[STEPPED]], %[[PREV_RUNNING]] : i1
+// CHECK:                 memref.store %{{.*}}, %[[D_W_IH]]
+// CHECK:                 %[[FROM_PREV:[a-z0-9_]+]] = memref.load %[[PREV_OUT]][%[[B1]], %[[K1:[a-z0-9_]+]]]
+// CHECK-NEXT:            %[[FROM_H0:[a-z0-9_]+]] = memref.load %[[H0]][%[[B1]], %[[K1]]]
+// CHECK-NEXT:            %[[H_PREV:[a-z0-9_]+]] = arith.select %[[PREV_VALID]], %[[FROM_PREV]], %[[FROM_H0]] : f32
+// CHECK:                 memref.store %{{.*}}, %[[D_W_HH]]
+// (3) d_x and d_state, for running rows only.
+// CHECK:         scf.for %[[B3:[a-z0-9_]+]] =
+// CHECK:             scf.if
+// CHECK:               scf.for %[[J2:[a-z0-9_]+]] =
+// CHECK-NEXT:            %[[GJ:[a-z0-9_]+]] = memref.load %[[D_OUT]][%[[B3]], %[[J2]]]
+// CHECK:                 scf.for %[[K:[a-z0-9_]+]] =
+// CHECK-NEXT:              %[[W:[a-z0-9_]+]] = memref.load %[[W_IH]][%[[J2]], %[[K]]]
+// CHECK-NEXT:              %[[TERM:[a-z0-9_]+]] = arith.mulf %[[GJ]], %[[W]] fastmath<contract> : f32
+// CHECK-NEXT:              %[[OLD_D_X:[a-z0-9_]+]] = memref.load %[[D_X]][%[[B3]], %[[K]]]
+// CHECK-NEXT:              %[[NEW_D_X:[a-z0-9_]+]] = arith.addf %[[OLD_D_X]], %[[TERM]] fastmath<contract> : f32
+// CHECK-NEXT:              memref.store %[[NEW_D_X]], %[[D_X]][%[[B3]], %[[K]]]
+// CHECK:               scf.for %[[K2:[a-z0-9_]+]] =
+// CHECK-NEXT:            memref.store %[[ZERO]], %[[D_STATE]][%[[B3]], %[[K2]]]
 // CHECK:               memref.load %[[W_HH]]
-// CHECK:               memref.store %{{.*}}, %[[D_STATE]][%[[B]], %[[K2]]]
+// CHECK:               memref.store %{{.*}}, %[[D_STATE]]
 // CHECK-NOT:       else
 // CHECK:         return
 func.func @cell_grad_relu_lengths_bias_input_grad(

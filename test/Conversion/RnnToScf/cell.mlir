@@ -20,7 +20,7 @@
 // CHECK-DAG:           %[[W:.*]] = memref.load %[[W_IH]][%[[J]], %[[K]]]
 // CHECK-DAG:           %[[XV:.*]] = memref.load %[[X]][%[[B]], %[[K]]]
 // CHECK:               %[[PROD:.*]] = arith.mulf %[[XV]], %[[W]] fastmath<contract> : f32
-// CHECK:               %[[NEXT:.*]] = arith.addf %[[SUM]], %[[PROD]] fastmath<contract> : f32
+// CHECK:               %[[NEXT:.*]] = arith.addf %[[SUM]], %[[PROD]] fastmath<reassoc,contract> : f32
 // CHECK:               scf.yield %[[NEXT]] : f32
 // CHECK:             %[[ACC:.*]] = scf.for %[[K2:.*]] = %{{.*}} to %[[HIDDEN]] step %{{.*}} iter_args(%[[SUM2:.*]] = %[[ACC_IN]]) -> (f32) {
 // CHECK-DAG:           memref.load %[[W_HH]][%[[J]], %[[K2]]]

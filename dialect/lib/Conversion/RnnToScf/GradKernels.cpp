@@ -134,14 +134,15 @@ namespace {
 // CellGradLowering
 //===----------------------------------------------------------------------===//
 
-/// for b with time < lengths[b]:
-///   prevValid = prev_time != time && prev_time < lengths[b]
-///   for j: g = (d_out[b, j] + d_state[b, j]) * act'(out[b, j])
-///          d_out[b, j] = g; d_b_ih[j] += g; d_b_hh[j] += g
-///          for k: d_W_ih[j, k] += g * x[b, k]
-///          for k: d_W_hh[j, k] += g * (prevValid ? prev_out[b, k] : h0[b, k])
-///   for k: d_x[b, k] += sum_j d_out[b, j] * W_ih[j, k]
-///   for k: d_state[b, k] = sum_j d_out[b, j] * W_hh[j, k]
+/// Three sweeps over the sequences b with time < lengths[b] (prevValid =
+/// prev_time != time && prev_time < lengths[b]):
+///   for b, j: g = (d_out[b, j] + d_state[b, j]) * act'(out[b, j])
+///             d_out[b, j] = g; d_b_ih[j] += g; d_b_hh[j] += g
+///   for j, b: d_W_ih[j, :] += d_out[b, j] * x[b, :]
+///             d_W_hh[j, :] += d_out[b, j] * (prevValid ? prev_out[b, :]
+///                                                      : h0[b, :])
+///   for b: for j: d_x[b, :] += d_out[b, j] * W_ih[j, :]
+///          d_state[b, :] = 0; for j: d_state[b, :] += d_out[b, j] * W_hh[j, :]
 /// act'(y) is 1 - y^2 for tanh and (y > 0 ? 1 : 0) for relu, y being the
 /// post-activation output.
 struct CellGradLowering : public OpRewritePattern<CellGradOp> {
@@ -181,7 +182,29 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
       return arith::SelectOp::create(rewriter, loc, positive, one, zero);
     };
 
-    auto row = [&](Value b, Value prevValid) {
+    // Runs body(b, prevValid) for every sequence b still running at `time`;
+    // prevValid says whether the state before it is prev_out[b] or h0[b].
+    auto forEachRunning = [&](function_ref<void(Value, Value)> body) {
+      kb.forEach(batch, [&](Value b) {
+        if (!lengths) {
+          body(b, stepped);
+          return;
+        }
+        Value length = kb.load(lengths, {b});
+        Value valid = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::slt, time64, length);
+        ifThen(kb, valid, [&] {
+          Value prevRunning = arith::CmpIOp::create(
+              rewriter, loc, arith::CmpIPredicate::slt, prevTime64, length);
+          Value prevValid =
+              arith::AndIOp::create(rewriter, loc, stepped, prevRunning);
+          body(b, prevValid);
+        });
+      });
+    };
+
+    // 1. g = d_out[b, :], and the bias gradients.
+    forEachRunning([&](Value b, Value) {
       kb.forEach(hiddenSize, [&](Value j) {
         // Separate statements fix the order of the loads in the IR.
         Value upstream = kb.load(outputGrad, {b, j});
@@ -195,6 +218,15 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
           accumulate(kb, biasGrad, {j}, g);
         if (Value biasGrad = op.getBiasHhGrad())
           accumulate(kb, biasGrad, {j}, g);
+      });
+    });
+
+    // 2. The weight gradients, one weight row at a time so that the row
+    // stays in cache while every sequence adds to it; the inner loops run
+    // along contiguous rows and vectorize.
+    kb.forEach(hiddenSize, [&](Value j) {
+      forEachRunning([&](Value b, Value prevValid) {
+        Value g = kb.load(outputGrad, {b, j});
         kb.forEach(inputSize, [&](Value k) {
           Value x = kb.load(input, {b, k});
           accumulate(kb, op.getWeightIhGrad(), {j, k}, kb.mul(g, x));
@@ -207,41 +239,27 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
           accumulate(kb, op.getWeightHhGrad(), {j, k}, kb.mul(g, hPrev));
         });
       });
-      // sum_j g[b, j] * weight[j, k]: g times the untransposed weight.
-      auto backProject = [&](Value weight, Value k) {
-        return kb.reduce(hiddenSize, zero, [&](Value j, Value sum) {
+    });
+
+    // 3. target[b, :] += sum_j g[b, j] * weight[j, :], as one row update per
+    // j: the inner loop runs along a row of the weight, contiguous in
+    // memory, so it vectorizes without reassociating any sum. d_state[b, :]
+    // is overwritten only now, with every g[b, :] computed from it.
+    forEachRunning([&](Value b, Value) {
+      auto backProject = [&](Value weight, Value target, Value width) {
+        kb.forEach(hiddenSize, [&](Value j) {
           Value g = kb.load(outputGrad, {b, j});
-          Value w = kb.load(weight, {j, k});
-          return kb.add(sum, kb.mul(g, w));
+          kb.forEach(width, [&](Value k) {
+            accumulate(kb, target, {b, k}, kb.mul(g, kb.load(weight, {j, k})));
+          });
         });
       };
-      if (Value inputGrad = op.getInputGrad()) {
-        kb.forEach(inputSize, [&](Value k) {
-          accumulate(kb, inputGrad, {b, k}, backProject(op.getWeightIh(), k));
-        });
-      }
-      // Only now, with every g[b, :] computed from it, is d_state[b, :]
-      // overwritten.
+      if (Value inputGrad = op.getInputGrad())
+        backProject(op.getWeightIh(), inputGrad, inputSize);
       kb.forEach(hiddenSize, [&](Value k) {
-        kb.store(backProject(op.getWeightHh(), k), stateGrad, {b, k});
+        kb.store(zero, stateGrad, {b, k});
       });
-    };
-
-    kb.forEach(batch, [&](Value b) {
-      if (!lengths) {
-        row(b, stepped);
-        return;
-      }
-      Value length = kb.load(lengths, {b});
-      Value valid = arith::CmpIOp::create(
-          rewriter, loc, arith::CmpIPredicate::slt, time64, length);
-      ifThen(kb, valid, [&] {
-        Value prevRunning = arith::CmpIOp::create(
-            rewriter, loc, arith::CmpIPredicate::slt, prevTime64, length);
-        Value prevValid =
-            arith::AndIOp::create(rewriter, loc, stepped, prevRunning);
-        row(b, prevValid);
-      });
+      backProject(op.getWeightHh(), stateGrad, hiddenSize);
     });
     rewriter.eraseOp(op);
     return success();

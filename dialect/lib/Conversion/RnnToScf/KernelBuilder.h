@@ -76,12 +76,19 @@ public:
 
   /// acc + sum_k lhs[row, k] * rhs[col, k] over k < depth: one element of
   /// lhs * rhs^T, PyTorch's (out, in) weight layout.
+  /// The sum may be reassociated (`reassoc`), so that LLVM vectorizes the
+  /// reduction and interleaves its partial sums: the order of a float32 sum
+  /// is not part of PyTorch's semantics either (its BLAS picks one).
   Value dotRows(Value acc, Value lhs, Value row, Value rhs, Value col,
                 Value depth) {
+    auto reassociable = arith::FastMathFlagsAttr::get(
+        builder.getContext(),
+        arith::FastMathFlags::contract | arith::FastMathFlags::reassoc);
     return reduce(depth, acc, [&](Value k, Value sum) {
       Value a = load(lhs, {row, k});
       Value b = load(rhs, {col, k});
-      return add(sum, mul(a, b));
+      return arith::AddFOp::create(builder, loc, sum, mul(a, b),
+                                   reassociable);
     });
   }
 
