@@ -87,8 +87,7 @@ public:
     return reduce(depth, acc, [&](Value k, Value sum) {
       Value a = load(lhs, {row, k});
       Value b = load(rhs, {col, k});
-      return arith::AddFOp::create(builder, loc, sum, mul(a, b),
-                                   reassociable);
+      return arith::AddFOp::create(builder, loc, sum, mul(a, b), reassociable);
     });
   }
 
