@@ -12,6 +12,8 @@ PACKAGES=(
   libfmt-dev libgtest-dev nlohmann-json3-dev
   # Golden data (PyTorch reference) and plots
   python3-torch python3-numpy libopenblas0-openmp
+  # The benchmark's oneDNN peer (bench/rnn-bench)
+  libdnnl-dev
 )
 
 missing=()
