@@ -46,7 +46,7 @@ results=$build/rnn-bench-results
 mkdir -p "$results"
 rm -f "$results"/*.jsonl "$results"/*.log
 commands=$results/commands.txt
-echo "# scripts/bench.sh $*, which runs:" > "$commands"
+echo "# scripts/bench.sh${*:+ $*}, which runs:" > "$commands"
 
 # Runs one benchmark command: JSON lines to $1, the log to $1.log (and the
 # terminal), the command line to the report.
