@@ -137,6 +137,23 @@ selectTarget(const CodegenOptions &options) {
   return sel;
 }
 
+mlir::rnn::MatmulTiling
+rnnc::selectMatmulTiling(const llvm::TargetMachine &tm) {
+  const llvm::MCSubtargetInfo *sti = tm.getMCSubtargetInfo();
+  // x86: AVX-512 has 32 registers of 16 floats: 4 rows x 4 vectors of
+  // accumulators, 4 rhs vectors and a broadcast; AVX and SSE have 16
+  // registers of 8 or 4 floats: 4 x 3 accumulators.
+  if (tm.getTargetTriple().isX86()) {
+    if (sti->checkFeatures("+avx512f"))
+      return {/*vectorWidth=*/16, /*tileRows=*/4, /*tileVectors=*/4};
+    if (sti->checkFeatures("+avx"))
+      return {/*vectorWidth=*/8, /*tileRows=*/4, /*tileVectors=*/3};
+    return {/*vectorWidth=*/4, /*tileRows=*/4, /*tileVectors=*/3};
+  }
+  // Elsewhere (AArch64 NEON has 32 registers of 4 floats).
+  return {/*vectorWidth=*/4, /*tileRows=*/4, /*tileVectors=*/4};
+}
+
 void rnnc::registerLLVMTranslations(mlir::DialectRegistry &registry) {
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);

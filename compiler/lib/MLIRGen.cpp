@@ -50,7 +50,7 @@ namespace {
 /// `<model>_forward` build it with the same code, so they cannot disagree.
 struct WorkspaceLayout {
   // Forward regions.
-  Value lengths, h0, hN, embedded, rnnOutput, scratch, headInput;
+  Value lengths, h0, hN, embedded, rnnOutput, scratch, weightScratch, headInput;
   // Training regions: the head's output, the segment checkpoints and
   // lengths of a segmented backward pass, and the adjoint of every buffer
   // the backward pass reads or writes gradients of.
@@ -128,7 +128,8 @@ private:
                          Value checkpoints, Value segmentLengths,
                          ArrayRef<Value> weights, Value output,
                          bool outputIsSegment, Value scratch,
-                         OpFoldResult seqLen, OpFoldResult batch, Location l);
+                         Value weightScratch, OpFoldResult seqLen,
+                         OpFoldResult batch, Location l);
 
   const ModelSpec &spec;
   BpttStrategy bptt;
@@ -287,6 +288,7 @@ WorkspaceLayout ModelGen::buildWorkspaceLayout(Value batch, Value seqLen,
   ws.rnnOutput = place(hasHead || training, floats(outputSteps, width));
   ws.scratch =
       place(scratchSlices > 0, floats(rnnSteps, scratchSlices * width));
+  ws.weightScratch = place(true, i64(4 * layout.numelOf(isRnnWeightMatrix), l));
   ws.headInput = place(gatherHeadInput, floats(batch, width));
   ws.headOutput = place(training && hasHead, floats(headItems, headOutputs));
   ws.checkpoints =
@@ -423,8 +425,8 @@ void ModelGen::buildSegmentedRnn(Value input, Value lengths, Value h0,
                                  Value checkpoints, Value segmentLengths,
                                  ArrayRef<Value> weights, Value output,
                                  bool outputIsSegment, Value scratch,
-                                 OpFoldResult seqLen, OpFoldResult batch,
-                                 Location l) {
+                                 Value weightScratch, OpFoldResult seqLen,
+                                 OpFoldResult batch, Location l) {
   const RnnSpec &rnn = spec.rnn;
   int64_t segment = bptt.segmentLength();
   OpFoldResult zero = builder.getIndexAttr(0);
@@ -504,11 +506,12 @@ void ModelGen::buildSegmentedRnn(Value input, Value lengths, Value h0,
   Value entering = checkpoint(s);
   Value leaving =
       checkpoint(arith::AddIOp::create(builder, l, s, index(1)).getResult());
-  rnn::StackedRnnOp::create(
-      builder, l, segmentInput, segmentLengths, entering, weights,
-      segmentOutput, leaving, segmentScratch, rnn.hiddenSize, rnn.numLayers,
-      rnn.tanh ? rnn::Nonlinearity::tanh : rnn::Nonlinearity::relu, rnn.bias,
-      rnn.bidirectional);
+  rnn::StackedRnnOp::create(builder, l, segmentInput, segmentLengths, entering,
+                            weights, segmentOutput, leaving, segmentScratch,
+                            weightScratch, rnn.hiddenSize, rnn.numLayers,
+                            rnn.tanh ? rnn::Nonlinearity::tanh
+                                     : rnn::Nonlinearity::relu,
+                            rnn.bias, rnn.bidirectional);
 }
 
 //===----------------------------------------------------------------------===//
@@ -813,6 +816,10 @@ void ModelGen::buildModelFunc(bool training) {
     declareAdjoint(scratch,
                    workspace(ws.scratchGrad, f32Type, scratchShape, rnnLoc));
   }
+  // Room for the transposed weight matrices the GEMM kernels read.
+  Value weightScratch =
+      workspace(ws.weightScratch, f32Type,
+                {staticSize(layout.numelOf(isRnnWeightMatrix))}, rnnLoc);
   SmallVector<Value> weights;
   for (const ParamInfo &info : layout.params)
     if (info.role == ParamRole::WeightIH || info.role == ParamRole::WeightHH ||
@@ -832,8 +839,8 @@ void ModelGen::buildModelFunc(bool training) {
     Value segmentLengths =
         workspace(ws.segmentLengths, i64Type, {batch}, rnnLoc);
     buildSegmentedRnn(rnnInput, lengths, h0, checkpoints, segmentLengths,
-                      weights, rnnOutput, outputIsSegment, scratch, seqLen,
-                      batch, rnnLoc);
+                      weights, rnnOutput, outputIsSegment, scratch,
+                      weightScratch, seqLen, batch, rnnLoc);
     // h_n: the states after the last segment.
     OpFoldResult zero = builder.getIndexAttr(0);
     Value finalStates = rnn::viewSlice(
@@ -847,7 +854,7 @@ void ModelGen::buildModelFunc(bool training) {
   } else {
     rnn::StackedRnnOp::create(
         builder, rnnLoc, rnnInput, lengths, h0, weights, rnnOutput, hN, scratch,
-        rnn.hiddenSize, rnn.numLayers,
+        weightScratch, rnn.hiddenSize, rnn.numLayers,
         rnn.tanh ? rnn::Nonlinearity::tanh : rnn::Nonlinearity::relu, rnn.bias,
         rnn.bidirectional);
   }

@@ -82,3 +82,16 @@ const ParamInfo *ParamLayout::find(ParamRole role, int64_t layer,
       return &p;
   return nullptr;
 }
+
+int64_t
+ParamLayout::numelOf(llvm::function_ref<bool(const ParamInfo &)> select) const {
+  int64_t total = 0;
+  for (const ParamInfo &p : params)
+    if (select(p))
+      total += p.numel;
+  return total;
+}
+
+bool rnnc::isRnnWeightMatrix(const ParamInfo &info) {
+  return info.role == ParamRole::WeightIH || info.role == ParamRole::WeightHH;
+}

@@ -34,7 +34,8 @@ void rnnc::registerPipelineDialects(DialectRegistry &registry) {
   registry.insert<rnn::RnnDialect, func::FuncDialect, arith::ArithDialect,
                   math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
                   linalg::LinalgDialect, affine::AffineDialect,
-                  LLVM::LLVMDialect, ub::UBDialect, cf::ControlFlowDialect>();
+                  vector::VectorDialect, LLVM::LLVMDialect, ub::UBDialect,
+                  cf::ControlFlowDialect>();
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
 }
@@ -85,7 +86,11 @@ void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
   rnn::ConvertRnnToLoopsOptions loopOptions;
   loopOptions.unroll = options.unroll;
   pm.addPass(rnn::createConvertRnnToLoops(loopOptions));
-  pm.addPass(rnn::createConvertRnnToScf());
+  rnn::ConvertRnnToScfOptions kernelOptions;
+  kernelOptions.vectorWidth = options.matmul.vectorWidth;
+  kernelOptions.tileRows = options.matmul.tileRows;
+  kernelOptions.tileVectors = options.matmul.tileVectors;
+  pm.addPass(rnn::createConvertRnnToScf(kernelOptions));
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -14,6 +14,8 @@
 #ifndef RNNC_CODEGEN_H
 #define RNNC_CODEGEN_H
 
+#include "rnn/Passes.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -50,6 +52,11 @@ void initializeNativeTarget();
 /// Creates a TargetMachine for the host triple and `options`.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const CodegenOptions &options);
+
+/// The register tiling of rnn.matmul kernels for `tm`'s CPU: vectors as
+/// wide as its float32 SIMD registers, and as many accumulators as its
+/// register file holds next to the operands.
+mlir::rnn::MatmulTiling selectMatmulTiling(const llvm::TargetMachine &tm);
 
 /// Translates an LLVM-dialect module to LLVM IR, sets its triple and data
 /// layout from `tm`, tags every function definition with `tm`'s CPU and

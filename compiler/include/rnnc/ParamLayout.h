@@ -17,6 +17,8 @@
 
 #include "rnnc/AST.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -71,7 +73,13 @@ struct ParamLayout {
   /// none (a bias-free RNN, a model without a head, ...).
   const ParamInfo *find(ParamRole role, int64_t layer = 0,
                         int64_t direction = 0) const;
+
+  /// The number of floats in the tensors for which `select` holds.
+  int64_t numelOf(llvm::function_ref<bool(const ParamInfo &)> select) const;
 };
+
+/// Whether `info` is an RNN weight matrix (weight_ih or weight_hh).
+bool isRnnWeightMatrix(const ParamInfo &info);
 
 } // namespace rnnc
 

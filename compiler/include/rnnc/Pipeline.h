@@ -15,6 +15,8 @@
 
 #include "rnnc/AST.h"
 
+#include "rnn/Passes.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Pass/PassManager.h"
@@ -40,6 +42,9 @@ struct PipelineOptions {
   std::string unroll = "auto";
   /// The memory strategy of the backward pass.
   BpttStrategy bptt;
+  /// Register tiling of the GEMM kernels (see selectMatmulTiling in
+  /// Codegen.h).
+  mlir::rnn::MatmulTiling matmul;
 };
 
 /// Checks that `options` make sense for `spec` (non-negative BPTT windows,

@@ -263,9 +263,18 @@ static rnnc::BpttStrategy bpttStrategy() {
 llvm::Expected<std::unique_ptr<rnnc::JitModule>>
 compileModel(const rnnc::ModelSpec &spec, MLIRContext &context,
              ModelEntryPoints &entry) {
+  rnnc::CodegenOptions codegenOptions;
+  codegenOptions.optLevel = optLevel;
+  codegenOptions.targetCPU = targetCPU;
+  rnnc::initializeNativeTarget();
+  auto tm = rnnc::createTargetMachine(codegenOptions);
+  if (!tm)
+    return tm.takeError();
+
   rnnc::PipelineOptions pipelineOptions;
   pipelineOptions.unroll = unroll;
   pipelineOptions.bptt = bpttStrategy();
+  pipelineOptions.matmul = rnnc::selectMatmulTiling(**tm);
   OwningOpRef<ModuleOp> module =
       rnnc::buildModelModule(spec, context, pipelineOptions.bptt);
   if (!module)
@@ -274,14 +283,6 @@ compileModel(const rnnc::ModelSpec &spec, MLIRContext &context,
   if (failed(rnnc::lowerModule(*module, pm, rnnc::Stage::LLVMDialect,
                                pipelineOptions)))
     return fail("internal error: the lowering pipeline failed");
-
-  rnnc::CodegenOptions codegenOptions;
-  codegenOptions.optLevel = optLevel;
-  codegenOptions.targetCPU = targetCPU;
-  rnnc::initializeNativeTarget();
-  auto tm = rnnc::createTargetMachine(codegenOptions);
-  if (!tm)
-    return tm.takeError();
   auto llvmContext = std::make_unique<llvm::LLVMContext>();
   auto llvmModule =
       rnnc::translateAndOptimize(*module, *llvmContext, **tm, optLevel);

@@ -191,6 +191,17 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
       return success();
     });
 
+  // The kernels are tiled for the target's registers, so the target
+  // machine comes first.
+  rnnc::CodegenOptions codegenOptions;
+  codegenOptions.optLevel = optLevel;
+  codegenOptions.targetCPU = targetCPU;
+  rnnc::initializeNativeTarget();
+  auto tm = rnnc::createTargetMachine(codegenOptions);
+  if (!tm)
+    return reportError(tm.takeError());
+  pipelineOptions.matmul = rnnc::selectMatmulTiling(**tm);
+
   rnnc::Stage stage =
       emitAction == Emit::Loops ? rnnc::Stage::Loops : rnnc::Stage::LLVMDialect;
   PassManager pm(&context);
@@ -204,13 +215,6 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
       return success();
     });
 
-  rnnc::CodegenOptions codegenOptions;
-  codegenOptions.optLevel = optLevel;
-  codegenOptions.targetCPU = targetCPU;
-  rnnc::initializeNativeTarget();
-  auto tm = rnnc::createTargetMachine(codegenOptions);
-  if (!tm)
-    return reportError(tm.takeError());
   llvm::LLVMContext llvmContext;
   auto llvmModule =
       rnnc::translateAndOptimize(*module, llvmContext, **tm, optLevel);
@@ -252,6 +256,9 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  // Registered first, so that --mlir-print-ir-after=<pass> and friends
+  // know the rnn passes' names.
+  rnn::registerRnnPasses();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerAsmPrinterCLOptions();

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -28,10 +29,27 @@ namespace rnn {
 #define GEN_PASS_DECL
 #include "rnn/Passes.h.inc"
 
+/// How rnn.matmul is tiled for registers (see convert-rnn-to-scf's
+/// options): tiles of `tileRows` rows by `tileVectors` vectors of
+/// `vectorWidth` float32 lanes; `vectorWidth` 0 means scalar loops.
+struct MatmulTiling {
+  int64_t vectorWidth = 8;
+  int64_t tileRows = 4;
+  int64_t tileVectors = 2;
+};
+
 /// Patterns lowering rnn.cell, rnn.commit_step, rnn.linear, rnn.embedding,
-/// the losses, rnn.all_in_range and (through
-/// populateRnnGradToScfConversionPatterns) the backward ops to scf loops.
-void populateRnnToScfConversionPatterns(RewritePatternSet &patterns);
+/// the losses, rnn.all_in_range, rnn.matmul (through
+/// populateRnnMatmulToScfConversionPatterns) and the backward ops (through
+/// populateRnnGradToScfConversionPatterns) to scf loops.
+void populateRnnToScfConversionPatterns(RewritePatternSet &patterns,
+                                        const MatmulTiling &tiling);
+
+/// The pattern lowering rnn.matmul to register-blocked vector loops (or
+/// scalar loops when `tiling.vectorWidth` is 0); part of
+/// populateRnnToScfConversionPatterns.
+void populateRnnMatmulToScfConversionPatterns(RewritePatternSet &patterns,
+                                              const MatmulTiling &tiling);
 
 /// Patterns lowering the step-level backward ops (rnn.cell_grad,
 /// rnn.linear_grad, rnn.embedding_grad, rnn.mse_loss_grad and

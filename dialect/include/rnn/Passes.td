@@ -25,7 +25,9 @@ def RnnExpandStacked : Pass<"rnn-expand-stacked", "ModuleOp"> {
     buffer: the `output` operand for the last layer, otherwise one of the
     two halves of `scratch`, alternating. The carried state of layer `l`,
     direction `d` lives in row `l*D+d` of `h_n`, initialized from `h0`
-    (or zero) right before the layer runs.
+    (or zero) right before the layer runs. With a `weight_scratch` buffer,
+    each layer and direction gets the next `(I, H)` and `(H, H)` matrices
+    of it as room for its transposed weights, in parameter order.
 
     Input: `rnn.stacked_rnn` ops. Output: no `rnn.stacked_rnn`; `rnn.layer`,
     `memref.subview` and `linalg` fill/copy ops instead.
@@ -141,8 +143,9 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
 def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
   let summary = "Lower step-level rnn kernels to scf loops";
   let description = [{
-    Lowers `rnn.cell`, `rnn.commit_step`, `rnn.linear`, `rnn.embedding`,
-    `rnn.mse_loss`, `rnn.cross_entropy_loss`, `rnn.all_in_range` and the
+    Lowers `rnn.cell`, `rnn.commit_step`, `rnn.matmul`, `rnn.linear`,
+    `rnn.embedding`, `rnn.mse_loss`, `rnn.cross_entropy_loss`,
+    `rnn.all_in_range` and the
     step-level backward ops (`rnn.cell_grad`, `rnn.linear_grad`,
     `rnn.embedding_grad`, `rnn.mse_loss_grad`,
     `rnn.cross_entropy_loss_grad`) to `scf.for` loop nests over memrefs
@@ -152,14 +155,33 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
     contribution, then recurrent contribution), the order the parity
     tolerances in docs/testing.md assume.
 
+    `rnn.matmul` becomes the register-blocked micro-kernel of a GEMM in the
+    `vector` dialect: tiles of `tile-rows` rows by `tile-vectors` vectors of
+    `vector-width` lanes, accumulated in registers over the whole reduction,
+    with the bias and the activation applied before the store. Choose the
+    tile so that `tile-rows * tile-vectors` accumulators plus
+    `tile-vectors + 1` operands fit the target's vector registers (rnnc
+    does, from the target CPU's features). `vector-width=0` gives scalar
+    loops instead.
+
     Input: no `rnn.stacked_rnn` or `rnn.layer`. Output: only
     `rnn.from_ptr` is left of the rnn dialect.
   }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"8",
+           "float32 lanes per vector in rnn.matmul kernels (0: scalar loops)">,
+    Option<"tileRows", "tile-rows", "int64_t", /*default=*/"4",
+           "Rows of an rnn.matmul register tile">,
+    Option<"tileVectors", "tile-vectors", "int64_t", /*default=*/"2",
+           "Vectors (of vector-width lanes) per row of an rnn.matmul "
+           "register tile">
+  ];
   let dependentDialects = [
     "::mlir::scf::SCFDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::arith::ArithDialect",
-    "::mlir::math::MathDialect"
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
   ];
 }
 

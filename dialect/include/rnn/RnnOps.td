@@ -74,6 +74,13 @@ def Rnn_StackedRnnOp : Rnn_Op<"stacked_rnn", [AttrSizedOperandSegments]> {
     `scratch` `(2, T, B, D*H)` is required when `num_layers > 1`: the
     outputs of inner layers alternate between its two halves.
 
+    `weight_scratch`, when present, is room for
+    `getWeightScratchSize()` floats (one float per element of the weight
+    matrices) where the lowering keeps each layer's weights transposed, so
+    that its matrix products run as vectorized GEMM kernels
+    (`rnn.matmul`); without it, the layers run as per-step `rnn.cell`
+    loops. Its contents on entry and exit do not matter.
+
     Example:
 
     ```mlir
@@ -94,6 +101,8 @@ def Rnn_StackedRnnOp : Rnn_Op<"stacked_rnn", [AttrSizedOperandSegments]> {
     Arg<Rnn_F32Buffer3D, "final states (L*D, B, H)", [MemWrite]>:$h_n,
     Arg<Optional<Rnn_F32Buffer4D>, "inner-layer outputs",
         [MemRead, MemWrite]>:$scratch,
+    Arg<Optional<Rnn_F32Buffer1D>, "room for the transposed weights",
+        [MemRead, MemWrite]>:$weight_scratch,
     I64Attr:$hidden_size,
     I64Attr:$num_layers,
     Rnn_NonlinearityAttr:$nonlinearity,
@@ -107,10 +116,14 @@ def Rnn_StackedRnnOp : Rnn_Op<"stacked_rnn", [AttrSizedOperandSegments]> {
     `weights` `(` $weights `:` type($weights) `)`
     `outs` `(` $output `,` $h_n `:` type($output) `,` type($h_n) `)`
     (`scratch` `(` $scratch^ `:` type($scratch) `)`)?
+    (`weight_scratch` `(` $weight_scratch^ `:` type($weight_scratch) `)`)?
     attr-dict
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
+    /// The floats `weight_scratch` must hold: the elements of every layer's
+    /// and direction's weight_ih and weight_hh.
+    int64_t getWeightScratchSize();
     /// 2 when bidirectional, else 1.
     int64_t getNumDirections() { return getBidirectional() ? 2 : 1; }
     /// Number of parameter tensors per layer and direction.
@@ -141,6 +154,12 @@ def Rnn_LayerOp : Rnn_Op<"layer", [AttrSizedOperandSegments]> {
     `output` is usually a strided view: the forward or reverse half of a
     bidirectional output.
 
+    With `transposed_weights`, two buffers `(I, H)` and `(H, H)` the layer
+    may overwrite with `weight_ih^T` and `weight_hh^T`, the lowering
+    computes the input projection of every step first and then each step's
+    recurrent product, both as vectorized `rnn.matmul` kernels; without
+    them, each step is one `rnn.cell`.
+
     Example:
 
     ```mlir
@@ -161,6 +180,10 @@ def Rnn_LayerOp : Rnn_Op<"layer", [AttrSizedOperandSegments]> {
     Arg<Optional<Rnn_F32Buffer1D>, "bias_hh (H)", [MemRead]>:$bias_hh,
     Arg<Rnn_F32Buffer3D, "output (T, B, H)", [MemWrite]>:$output,
     Arg<Rnn_F32Buffer2D, "state (B, H)", [MemRead, MemWrite]>:$state,
+    Arg<Optional<Rnn_F32Buffer2D>, "room for weight_ih^T (I, H)",
+        [MemRead, MemWrite]>:$transposed_weight_ih,
+    Arg<Optional<Rnn_F32Buffer2D>, "room for weight_hh^T (H, H)",
+        [MemRead, MemWrite]>:$transposed_weight_hh,
     Rnn_NonlinearityAttr:$nonlinearity,
     UnitAttr:$reverse
   );
@@ -172,6 +195,9 @@ def Rnn_LayerOp : Rnn_Op<"layer", [AttrSizedOperandSegments]> {
     (`bias` `(` $bias_ih^ `,` $bias_hh `:` type($bias_ih) `,` type($bias_hh)
         `)`)?
     `outs` `(` $output `,` $state `:` type($output) `,` type($state) `)`
+    (`transposed_weights` `(` $transposed_weight_ih^ `,`
+        $transposed_weight_hh `:` type($transposed_weight_ih) `,`
+        type($transposed_weight_hh) `)`)?
     attr-dict
   }];
   let hasVerifier = 1;
@@ -312,6 +338,50 @@ def Rnn_LinearOp : Rnn_Op<"linear"> {
     $input `,` $weight (`bias` `(` $bias^ `:` type($bias) `)`)?
     `:` type($input) `,` type($weight)
     `outs` `(` $output `:` type($output) `)` attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+def Rnn_MatmulOp : Rnn_Op<"matmul"> {
+  let summary = "Matrix product with a fused bias and activation epilogue";
+  let description = [{
+    `result = act(lhs rhs + bias + (accumulate ? result : 0))` for `lhs`
+    `(M, K)`, `rhs` `(K, N)`, `result` `(M, N)` and an optional `bias`
+    `(N)` added to every row; `act` is the optional `nonlinearity`, the
+    identity when absent. This is the kernel the layer-level lowerings
+    express an RNN's matrix work with: the input projection of all time
+    steps at once, each step's recurrent product with the activation fused
+    in, and the products of backpropagation through time.
+
+    `lhs` may have any strides (a transposed view is fine); `rhs`, `result`
+    and `bias` must be contiguous along their last dimension, which the
+    lowering vectorizes. `result` must not alias `lhs` or `rhs`.
+
+    Example:
+
+    ```mlir
+    // y_t = tanh(y_t + h W_hh^T), with wt_hh the transposed W_hh
+    rnn.matmul %h, %wt_hh : memref<?x16xf32>, memref<16x16xf32>
+        outs(%y_t : memref<?x16xf32, strided<[16, 1], offset: ?>>)
+        {accumulate, nonlinearity = #rnn.nonlinearity<tanh>}
+    ```
+  }];
+  let arguments = (ins
+    Arg<Rnn_F32Buffer2D, "lhs (M, K)", [MemRead]>:$lhs,
+    Arg<Rnn_F32Buffer2D, "rhs (K, N)", [MemRead]>:$rhs,
+    Arg<Optional<Rnn_F32Buffer1D>, "bias (N)", [MemRead]>:$bias,
+    Arg<Rnn_F32Buffer2D, "result (M, N)", [MemRead, MemWrite]>:$result,
+    UnitAttr:$accumulate,
+    OptionalAttr<Rnn_NonlinearityAttr>:$nonlinearity
+  );
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`bias` `(` $bias^ `:` type($bias) `)`)?
+    `:` type($lhs) `,` type($rhs)
+    `outs` `(` $result `:` type($result) `)` attr-dict
   }];
   let hasVerifier = 1;
 }

@@ -42,6 +42,16 @@ static LogicalResult checkDim(Operation *op, Value value, StringRef what,
                            << expected << ", got " << actual;
 }
 
+/// Whether the last dimension of the memref `value` has stride 1.
+static bool hasUnitInnerStride(Value value) {
+  auto type = cast<MemRefType>(value.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  return strides.back() == 1;
+}
+
 /// Checks that dimension `dimA` of `a` and `dimB` of `b` agree where both
 /// are static.
 static LogicalResult checkSameDim(Operation *op, Value a, StringRef whatA,
@@ -174,8 +184,33 @@ static LogicalResult verifyStackedOperands(OpTy op,
 LogicalResult StackedRnnOp::verify() {
   // Inner layers alternate between two slices, or keep one slice each
   // (which the backward pass needs).
-  return verifyStackedOperands(*this,
-                               {2, static_cast<int64_t>(getNumLayers()) - 1});
+  if (failed(verifyStackedOperands(
+          *this, {2, static_cast<int64_t>(getNumLayers()) - 1})))
+    return failure();
+  if (Value scratch = getWeightScratch()) {
+    int64_t needed = getWeightScratchSize();
+    if (ShapedType::isDynamic(needed))
+      return emitOpError("needs weight matrices of static shape to use a "
+                         "weight_scratch buffer");
+    int64_t size = dimSize(scratch, 0);
+    if (!ShapedType::isDynamic(size) && size < needed)
+      return emitOpError("weight_scratch must hold at least ")
+             << needed << " floats, got " << size;
+  }
+  return success();
+}
+
+int64_t StackedRnnOp::getWeightScratchSize() {
+  int64_t total = 0;
+  for (int64_t l = 0, e = getNumLayers(); l < e; ++l)
+    for (int64_t d = 0; d < getNumDirections(); ++d)
+      for (int64_t i = 0; i < 2; ++i) {
+        auto type = cast<MemRefType>(getWeight(l, d, i).getType());
+        if (!type.hasStaticShape())
+          return ShapedType::kDynamic;
+        total += type.getNumElements();
+      }
+  return total;
 }
 
 //===----------------------------------------------------------------------===//
@@ -240,6 +275,23 @@ LogicalResult LayerOp::verify() {
   if (Value lengths = getLengths())
     if (failed(checkSameDim(*this, lengths, "lengths", 0, input, "input", 1)))
       return failure();
+  if (!getTransposedWeightIh() != !getTransposedWeightHh())
+    return emitOpError("requires both transposed weights or neither");
+  if (Value transposedIH = getTransposedWeightIh()) {
+    Value transposedHH = getTransposedWeightHh();
+    if (failed(checkSameDim(*this, transposedIH, "transposed weight_ih", 0,
+                            getWeightIh(), "weight_ih", 1)) ||
+        failed(
+            checkDim(*this, transposedIH, "transposed weight_ih", 1, hidden)) ||
+        failed(
+            checkDim(*this, transposedHH, "transposed weight_hh", 0, hidden)) ||
+        failed(
+            checkDim(*this, transposedHH, "transposed weight_hh", 1, hidden)))
+      return failure();
+    if (!hasUnitInnerStride(transposedIH) || !hasUnitInnerStride(transposedHH))
+      return emitOpError("transposed weights must be contiguous along their "
+                         "last dimension (stride 1)");
+  }
   return success();
 }
 
@@ -317,6 +369,30 @@ LogicalResult LinearOp::verify() {
   if (Value bias = getBias())
     if (failed(checkSameDim(*this, bias, "bias", 0, weight, "weight", 0)))
       return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::verify() {
+  Value lhs = getLhs(), rhs = getRhs(), result = getResult();
+  if (failed(checkSameDim(*this, rhs, "rhs", 0, lhs, "lhs", 1)) ||
+      failed(checkSameDim(*this, result, "result", 0, lhs, "lhs", 0)) ||
+      failed(checkSameDim(*this, result, "result", 1, rhs, "rhs", 1)))
+    return failure();
+  if (Value bias = getBias())
+    if (failed(checkSameDim(*this, bias, "bias", 0, rhs, "rhs", 1)))
+      return failure();
+  for (auto [value, what] : {std::pair{rhs, "rhs"}, std::pair{result, "result"},
+                             std::pair{Value(getBias()), "bias"}})
+    if (value && !hasUnitInnerStride(value))
+      return emitOpError() << what
+                           << " must be contiguous along its last dimension "
+                              "(stride 1)";
+  if (result == lhs || result == rhs)
+    return emitOpError("result must not alias lhs or rhs");
   return success();
 }
 

@@ -65,6 +65,23 @@ struct StackedRnnLowering : public OpRewritePattern<StackedRnnOp> {
                        {one, seqLen, batch, width}, {1, 2, 3});
     };
 
+    // Each layer and direction takes the next (I, H) and (H, H) matrices of
+    // the weight scratch buffer for its transposed weights.
+    int64_t weightScratchOffset = 0;
+    auto nextTransposedWeight = [&](Value weight) -> Value {
+      auto shape = cast<MemRefType>(weight.getType()).getShape();
+      int64_t rows = shape[1], cols = shape[0];
+      Value flat = memref::SubViewOp::create(
+          rewriter, loc, op.getWeightScratch(),
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(weightScratchOffset)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(rows * cols)},
+          ArrayRef<OpFoldResult>{one});
+      weightScratchOffset += rows * cols;
+      return memref::ExpandShapeOp::create(
+          rewriter, loc, ArrayRef<int64_t>{rows, cols}, flat,
+          ArrayRef<ReassociationIndices>{{0, 1}});
+    };
+
     Value zeroF = arith::ConstantOp::create(rewriter, loc,
                                             rewriter.getF32FloatAttr(0.0f));
     Value layerInput = input;
@@ -89,9 +106,15 @@ struct StackedRnnLowering : public OpRewritePattern<StackedRnnOp> {
                       {seqLen, batch, hiddenSize}, {0, 1, 2});
         Value biasIH = op.getBias() ? op.getWeight(l, d, 2) : Value();
         Value biasHH = op.getBias() ? op.getWeight(l, d, 3) : Value();
+        Value transposedIH, transposedHH;
+        if (op.getWeightScratch()) {
+          transposedIH = nextTransposedWeight(op.getWeight(l, d, 0));
+          transposedHH = nextTransposedWeight(op.getWeight(l, d, 1));
+        }
         LayerOp::create(rewriter, loc, layerInput, op.getLengths(),
                         op.getWeight(l, d, 0), op.getWeight(l, d, 1), biasIH,
-                        biasHH, directionOutput, state, op.getNonlinearity(),
+                        biasHH, directionOutput, state, transposedIH,
+                        transposedHH, op.getNonlinearity(),
                         /*reverse=*/d == 1);
         ++numLayersCreated;
       }

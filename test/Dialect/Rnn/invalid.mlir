@@ -29,7 +29,7 @@ func.func @stacked_rnn_zero_layers(%x: memref<5x2x3xf32>, %w_ih: memref<4x3xf32>
 /// accept an empty parameter list for it.
 func.func @stacked_rnn_num_layers_overflow(%x: memref<5x2x3xf32>, %y: memref<5x2x4xf32>, %h_n: memref<1x2x4xf32>, %scratch: memref<2x5x2x4xf32>) {
   // expected-error @+1 {{'rnn.stacked_rnn' op num_layers is too large, got 4611686018427387904}}
-  "rnn.stacked_rnn"(%x, %y, %h_n, %scratch) <{operandSegmentSizes = array<i32: 1, 0, 0, 0, 1, 1, 1>, hidden_size = 4 : i64, num_layers = 4611686018427387904 : i64, nonlinearity = #rnn.nonlinearity<tanh>, bias = true}> : (memref<5x2x3xf32>, memref<5x2x4xf32>, memref<1x2x4xf32>, memref<2x5x2x4xf32>) -> ()
+  "rnn.stacked_rnn"(%x, %y, %h_n, %scratch) <{operandSegmentSizes = array<i32: 1, 0, 0, 0, 1, 1, 1, 0>, hidden_size = 4 : i64, num_layers = 4611686018427387904 : i64, nonlinearity = #rnn.nonlinearity<tanh>, bias = true}> : (memref<5x2x3xf32>, memref<5x2x4xf32>, memref<1x2x4xf32>, memref<2x5x2x4xf32>) -> ()
   return
 }
 
@@ -287,7 +287,7 @@ func.func @stacked_rnn_unknown_nonlinearity(%x: memref<5x2x3xf32>, %w_ih: memref
 
 func.func @layer_bias_ih_without_bias_hh(%x: memref<5x2x3xf32>, %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>, %b: memref<4xf32>, %y: memref<5x2x4xf32>, %state: memref<2x4xf32>) {
   // expected-error @+1 {{'rnn.layer' op requires both bias_ih and bias_hh or neither}}
-  "rnn.layer"(%x, %w_ih, %w_hh, %b, %y, %state) <{operandSegmentSizes = array<i32: 1, 0, 1, 1, 1, 0, 1, 1>, nonlinearity = #rnn.nonlinearity<tanh>}> : (memref<5x2x3xf32>, memref<4x3xf32>, memref<4x4xf32>, memref<4xf32>, memref<5x2x4xf32>, memref<2x4xf32>) -> ()
+  "rnn.layer"(%x, %w_ih, %w_hh, %b, %y, %state) <{operandSegmentSizes = array<i32: 1, 0, 1, 1, 1, 0, 1, 1, 0, 0>, nonlinearity = #rnn.nonlinearity<tanh>}> : (memref<5x2x3xf32>, memref<4x3xf32>, memref<4x4xf32>, memref<4xf32>, memref<5x2x4xf32>, memref<2x4xf32>) -> ()
   return
 }
 

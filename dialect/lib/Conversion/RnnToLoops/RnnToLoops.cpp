@@ -67,6 +67,15 @@ struct TimeLoop {
 ///   for i in [0, T): t = reverse ? T-1-i : i
 ///     rnn.cell input[t], state -> output[t]
 ///     rnn.commit_step output[t], state at t
+/// or, when the layer has room for its transposed weights, to
+///   W_ih^T, W_hh^T = transpose(W_ih), transpose(W_hh)
+///   for t in [0, T): output[t] = input[t] W_ih^T + b_ih     (rnn.matmul)
+///   for i in [0, T): t = reverse ? T-1-i : i
+///     output[t] = act(output[t] + state W_hh^T + b_hh)    (rnn.matmul)
+///     rnn.commit_step output[t], state at t
+/// The second form takes the input projection, which does not depend on
+/// the state, out of the sequential recurrence, and runs every product as
+/// a register-blocked GEMM kernel over weights laid out for it.
 struct LayerLowering : public OpRewritePattern<LayerOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -74,6 +83,16 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value input = op.getInput(), output = op.getOutput();
+    Value transposedIH = op.getTransposedWeightIh();
+    Value transposedHH = op.getTransposedWeightHh();
+    if (transposedIH) {
+      SmallVector<int64_t> swap = {1, 0};
+      linalg::TransposeOp::create(rewriter, loc, op.getWeightIh(), transposedIH,
+                                  swap);
+      linalg::TransposeOp::create(rewriter, loc, op.getWeightHh(), transposedHH,
+                                  swap);
+      emitInputProjection(rewriter, op);
+    }
     TimeLoop loop(rewriter, loc, input, output);
     OpFoldResult zero = loop.zero, one = loop.one, batch = loop.batch;
     OpFoldResult inputSize = loop.inputSize, hiddenSize = loop.hiddenSize;
@@ -85,17 +104,51 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
       Value last = arith::SubIOp::create(rewriter, loc, seqLen, step);
       time = arith::SubIOp::create(rewriter, loc, last, time);
     }
-    Value stepInput = viewSlice(rewriter, loc, input, {time, zero, zero},
-                                {one, batch, inputSize}, {1, 2});
+    // One statement per view keeps the IR in a fixed order.
+    Value stepInput = transposedHH
+                          ? Value()
+                          : viewSlice(rewriter, loc, input, {time, zero, zero},
+                                      {one, batch, inputSize}, {1, 2});
     Value stepOutput = viewSlice(rewriter, loc, output, {time, zero, zero},
                                  {one, batch, hiddenSize}, {1, 2});
-    CellOp::create(rewriter, loc, stepInput, op.getState(), op.getWeightIh(),
-                   op.getWeightHh(), op.getBiasIh(), op.getBiasHh(), stepOutput,
-                   op.getNonlinearity());
+    if (transposedHH)
+      MatmulOp::create(rewriter, loc, op.getState(), transposedHH,
+                       op.getBiasHh(), stepOutput, /*accumulate=*/true,
+                       op.getNonlinearityAttr());
+    else
+      CellOp::create(rewriter, loc, stepInput, op.getState(), op.getWeightIh(),
+                     op.getWeightHh(), op.getBiasIh(), op.getBiasHh(),
+                     stepOutput, op.getNonlinearity());
     CommitStepOp::create(rewriter, loc, stepOutput, op.getState(), time,
                          op.getLengths());
     rewriter.eraseOp(op);
     return success();
+  }
+
+  /// for t in [0, T): output[t] = input[t] W_ih^T + b_ih
+  static void emitInputProjection(PatternRewriter &rewriter, LayerOp op) {
+    Location loc = op.getLoc();
+    Value input = op.getInput(), output = op.getOutput();
+    OpFoldResult zero = rewriter.getIndexAttr(0),
+                 one = rewriter.getIndexAttr(1);
+    OpFoldResult batch = dimAsFoldResult(rewriter, loc, input, 1);
+    OpFoldResult inputSize = dimAsFoldResult(rewriter, loc, input, 2);
+    OpFoldResult hiddenSize = dimAsFoldResult(rewriter, loc, output, 2);
+    Value lower = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value seqLen = getValueOrCreateConstantIndexOp(
+        rewriter, loc, dimAsFoldResult(rewriter, loc, input, 0));
+    auto loop = scf::ForOp::create(rewriter, loc, lower, seqLen, step);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(loop.getBody());
+    Value time = loop.getInductionVar();
+    Value stepInput = viewSlice(rewriter, loc, input, {time, zero, zero},
+                                {one, batch, inputSize}, {1, 2});
+    Value stepOutput = viewSlice(rewriter, loc, output, {time, zero, zero},
+                                 {one, batch, hiddenSize}, {1, 2});
+    MatmulOp::create(rewriter, loc, stepInput, op.getTransposedWeightIh(),
+                     op.getBiasIh(), stepOutput, /*accumulate=*/false,
+                     /*nonlinearity=*/nullptr);
   }
 };
 

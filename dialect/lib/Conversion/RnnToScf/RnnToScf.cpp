@@ -353,15 +353,24 @@ struct AllInRangeLowering : public OpRewritePattern<AllInRangeOp> {
 
 struct ConvertRnnToScfPass
     : public rnn::impl::ConvertRnnToScfBase<ConvertRnnToScfPass> {
+  using ConvertRnnToScfBase::ConvertRnnToScfBase;
+
   void runOnOperation() override {
+    if (vectorWidth < 0 || tileRows < 1 || tileVectors < 1) {
+      getOperation().emitError()
+          << "invalid rnn.matmul tiling: vector-width must be at least 0, "
+             "tile-rows and tile-vectors at least 1";
+      return signalPassFailure();
+    }
     ConversionTarget target(getContext());
-    target.addIllegalOp<CellOp, CommitStepOp, LinearOp, EmbeddingOp, MseLossOp,
-                        CrossEntropyLossOp, AllInRangeOp, LayerOp, StackedRnnOp,
-                        CellGradOp, LinearGradOp, EmbeddingGradOp,
+    target.addIllegalOp<CellOp, CommitStepOp, MatmulOp, LinearOp, EmbeddingOp,
+                        MseLossOp, CrossEntropyLossOp, AllInRangeOp, LayerOp,
+                        StackedRnnOp, CellGradOp, LinearGradOp, EmbeddingGradOp,
                         MseLossGradOp, CrossEntropyLossGradOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
-    populateRnnToScfConversionPatterns(patterns);
+    populateRnnToScfConversionPatterns(
+        patterns, MatmulTiling{vectorWidth, tileRows, tileVectors});
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
@@ -370,10 +379,12 @@ struct ConvertRnnToScfPass
 
 } // namespace
 
-void rnn::populateRnnToScfConversionPatterns(RewritePatternSet &patterns) {
+void rnn::populateRnnToScfConversionPatterns(RewritePatternSet &patterns,
+                                             const MatmulTiling &tiling) {
   patterns
       .add<CellLowering, CommitStepLowering, LinearLowering, EmbeddingLowering,
            MseLossLowering, CrossEntropyLossLowering, AllInRangeLowering>(
           patterns.getContext());
+  populateRnnMatmulToScfConversionPatterns(patterns, tiling);
   populateRnnGradToScfConversionPatterns(patterns);
 }
