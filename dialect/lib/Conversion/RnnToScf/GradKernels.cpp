@@ -134,15 +134,21 @@ namespace {
 // CellGradLowering
 //===----------------------------------------------------------------------===//
 
-/// Three sweeps over the sequences b with time < lengths[b] (prevValid =
-/// prev_time != time && prev_time < lengths[b]):
-///   for b, j: g = (d_out[b, j] + d_state[b, j]) * act'(out[b, j])
-///             d_out[b, j] = g; d_b_ih[j] += g; d_b_hh[j] += g
-///   for j, b: d_W_ih[j, :] += d_out[b, j] * x[b, :]
-///             d_W_hh[j, :] += d_out[b, j] * (prevValid ? prev_out[b, :]
-///                                                      : h0[b, :])
-///   for b: for j: d_x[b, :] += d_out[b, j] * W_ih[j, :]
-///          d_state[b, :] = 0; for j: d_state[b, :] += d_out[b, j] * W_hh[j, :]
+/// One elementwise sweep, then the matrix products as rnn.matmul kernels.
+/// A sequence b is running when time < lengths[b]; prevValid = prev_time !=
+/// time && prev_time < lengths[b] says whether the state before the step
+/// was prev_out[b] or h0[b]:
+///   for b, j: if running: g = (d_out[b, j] + d_state[b, j]) * act'(out[b, j])
+///                         d_state[b, j] = 0; d_b_ih[j] += g; d_b_hh[j] += g
+///             else:       g = 0             (d_state[b, :] passes through)
+///             d_out[b, j] = g
+///   d_W_ih += g^T x
+///   d_W_hh += g^T (prev_time != time ? prev_out : h0)
+///   for b running with prev_time != time and !prevValid:
+///     d_W_hh += g[b, :]^T (h0[b, :] - prev_out[b, :])
+///   d_x += g W_ih;  d_state += g W_hh
+/// Rows that are not running have g = 0, so the products leave their
+/// d_state (and everything else) as it was.
 /// act'(y) is 1 - y^2 for tanh and (y > 0 ? 1 : 0) for relu, y being the
 /// post-activation output.
 struct CellGradLowering : public OpRewritePattern<CellGradOp> {
@@ -156,7 +162,6 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
     Value outputGrad = op.getOutputGrad(), stateGrad = op.getStateGrad();
     Value lengths = op.getLengths();
     Value batch = kb.dim(input, 0);
-    Value inputSize = kb.dim(input, 1);
     Value hiddenSize = kb.dim(output, 1);
     Value zero = kb.f32(0.0f), one = kb.f32(1.0f);
     // prev_time == time marks the first step in forward order: the state
@@ -182,29 +187,12 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
       return arith::SelectOp::create(rewriter, loc, positive, one, zero);
     };
 
-    // Runs body(b, prevValid) for every sequence b still running at `time`;
-    // prevValid says whether the state before it is prev_out[b] or h0[b].
-    auto forEachRunning = [&](function_ref<void(Value, Value)> body) {
-      kb.forEach(batch, [&](Value b) {
-        if (!lengths) {
-          body(b, stepped);
-          return;
-        }
-        Value length = kb.load(lengths, {b});
-        Value valid = arith::CmpIOp::create(
-            rewriter, loc, arith::CmpIPredicate::slt, time64, length);
-        ifThen(kb, valid, [&] {
-          Value prevRunning = arith::CmpIOp::create(
-              rewriter, loc, arith::CmpIPredicate::slt, prevTime64, length);
-          Value prevValid =
-              arith::AndIOp::create(rewriter, loc, stepped, prevRunning);
-          body(b, prevValid);
-        });
-      });
-    };
-
-    // 1. g = d_out[b, :], and the bias gradients.
-    forEachRunning([&](Value b, Value) {
+    // 1. g = d_out[b, :], the bias gradients, and d_state cleared where the
+    // products below will recompute it.
+    kb.forEach(batch, [&](Value b) {
+      Value running;
+      if (lengths)
+        running = isRunning(kb, lengths, b, time64);
       kb.forEach(hiddenSize, [&](Value j) {
         // Separate statements fix the order of the loads in the IR.
         Value upstream = kb.load(outputGrad, {b, j});
@@ -213,7 +201,15 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
         Value total = kb.add(upstream, carried);
         Value slope = derivative(y);
         Value g = kb.mul(total, slope);
+        if (running) {
+          g = arith::SelectOp::create(rewriter, loc, running, g, zero);
+          carried =
+              arith::SelectOp::create(rewriter, loc, running, zero, carried);
+        } else {
+          carried = zero;
+        }
         kb.store(g, outputGrad, {b, j});
+        kb.store(carried, stateGrad, {b, j});
         if (Value biasGrad = op.getBiasIhGrad())
           accumulate(kb, biasGrad, {j}, g);
         if (Value biasGrad = op.getBiasHhGrad())
@@ -221,46 +217,57 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
       });
     });
 
-    // 2. The weight gradients, one weight row at a time so that the row
-    // stays in cache while every sequence adds to it; the inner loops run
-    // along contiguous rows and vectorize.
-    kb.forEach(hiddenSize, [&](Value j) {
-      forEachRunning([&](Value b, Value prevValid) {
-        Value g = kb.load(outputGrad, {b, j});
-        kb.forEach(inputSize, [&](Value k) {
-          Value x = kb.load(input, {b, k});
-          accumulate(kb, op.getWeightIhGrad(), {j, k}, kb.mul(g, x));
-        });
-        kb.forEach(hiddenSize, [&](Value k) {
-          Value fromPrev = kb.load(op.getPrevOutput(), {b, k});
-          Value fromH0 = kb.load(op.getH0(), {b, k});
-          Value hPrev = arith::SelectOp::create(rewriter, loc, prevValid,
-                                                fromPrev, fromH0);
-          accumulate(kb, op.getWeightHhGrad(), {j, k}, kb.mul(g, hPrev));
-        });
-      });
-    });
-
-    // 3. target[b, :] += sum_j g[b, j] * weight[j, :], as one row update per
-    // j: the inner loop runs along a row of the weight, contiguous in
-    // memory, so it vectorizes without reassociating any sum. d_state[b, :]
-    // is overwritten only now, with every g[b, :] computed from it.
-    forEachRunning([&](Value b, Value) {
-      auto backProject = [&](Value weight, Value target, Value width) {
-        kb.forEach(hiddenSize, [&](Value j) {
-          Value g = kb.load(outputGrad, {b, j});
-          kb.forEach(width, [&](Value k) {
-            accumulate(kb, target, {b, k}, kb.mul(g, kb.load(weight, {j, k})));
+    // 2. The weight gradients: (H, B) x (B, in) products.
+    auto accumulateProduct = [&](Value lhs, Value rhs, Value result) {
+      MatmulOp::create(rewriter, loc, lhs, rhs, /*bias=*/Value(), result,
+                       /*accumulate=*/true, /*nonlinearity=*/nullptr);
+    };
+    Value gradTransposed = memref::TransposeOp::create(
+        rewriter, loc, outputGrad,
+        AffineMapAttr::get(AffineMap::getPermutationMap(
+            ArrayRef<unsigned>{1, 0}, rewriter.getContext())));
+    accumulateProduct(gradTransposed, input, op.getWeightIhGrad());
+    auto ifStepped = scf::IfOp::create(rewriter, loc, stepped,
+                                       /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(ifStepped.thenBlock());
+      accumulateProduct(gradTransposed, op.getPrevOutput(),
+                        op.getWeightHhGrad());
+      rewriter.setInsertionPointToStart(ifStepped.elseBlock());
+      accumulateProduct(gradTransposed, op.getH0(), op.getWeightHhGrad());
+    }
+    if (lengths) {
+      // A reverse-direction sequence starts where prev_time (t+1) is past
+      // its length: its state before the step was h0, not prev_out.
+      kb.forEach(batch, [&](Value b) {
+        Value length = kb.load(lengths, {b});
+        Value running = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::slt, time64, length);
+        Value prevPast = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::sge, prevTime64, length);
+        Value fix = arith::AndIOp::create(
+            rewriter, loc, stepped,
+            arith::AndIOp::create(rewriter, loc, running, prevPast));
+        ifThen(kb, fix, [&] {
+          kb.forEach(hiddenSize, [&](Value j) {
+            Value g = kb.load(outputGrad, {b, j});
+            kb.forEach(hiddenSize, [&](Value k) {
+              Value fromH0 = kb.load(op.getH0(), {b, k});
+              Value fromPrev = kb.load(op.getPrevOutput(), {b, k});
+              Value delta =
+                  arith::SubFOp::create(rewriter, loc, fromH0, fromPrev);
+              accumulate(kb, op.getWeightHhGrad(), {j, k}, kb.mul(g, delta));
+            });
           });
         });
-      };
-      if (Value inputGrad = op.getInputGrad())
-        backProject(op.getWeightIh(), inputGrad, inputSize);
-      kb.forEach(hiddenSize, [&](Value k) {
-        kb.store(zero, stateGrad, {b, k});
       });
-      backProject(op.getWeightHh(), stateGrad, hiddenSize);
-    });
+    }
+
+    // 3. The gradients flowing back: (B, H) x (H, in) products.
+    if (Value inputGrad = op.getInputGrad())
+      accumulateProduct(outputGrad, op.getWeightIh(), inputGrad);
+    accumulateProduct(outputGrad, op.getWeightHh(), stateGrad);
     rewriter.eraseOp(op);
     return success();
   }
