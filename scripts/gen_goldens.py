@@ -148,6 +148,11 @@ CONFIGS = [
          hidden_size=3, batch_first=True, lengths=[3, 4], head="last",
          out_features=1,
          comment="max(lengths) < T: trailing steps are all padding"),
+    dict(name="wide_bidir_len_tiles", seed=16, batch=10, seq=7,
+         input_size=9, hidden_size=66, bidirectional=True,
+         lengths=[7, 3, 1, 7, 5, 2, 6, 7, 4, 1], head="last", out_features=3,
+         comment="GEMM kernel edges: full and masked column panels, "
+                 "row-tile remainders"),
     dict(name="bidir_b1_len_nohead", seed=16, batch=1, seq=4, input_size=2,
          hidden_size=3, bidirectional=True, lengths=[4],
          comment="B=1, bidir, explicit lengths == T"),

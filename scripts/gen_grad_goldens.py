@@ -193,6 +193,14 @@ CONFIGS = [
          seed=119, batch=2, seq=5,
          dtype="int64", vocab=7, embed=4, hidden_size=3, h0=True, loss=MSE,
          comment="int64 ids, time-major, h0, no head, MSE"),
+    dict(name="ce_bidir_2l_len_b33_chunks", seed=126, batch=33, seq=9,
+         seq_len="fixed", input_size=5, hidden_size=20, num_layers=2,
+         bidirectional=True,
+         lengths=[9, 1, 4, 9, 7, 2, 9, 5, 3, 8, 6, 9, 1, 2, 9, 4, 7, 9, 3, 5,
+                  9, 8, 6, 1, 9, 2, 4, 9, 7, 5, 3, 9, 6],
+         head="last", out_features=3, loss=CE,
+         comment="GEMM kernel edges: masked panels, row-tile remainders, "
+                 "row blocks, weight-gradient reductions split in chunks"),
     # --- Truncated BPTT (unidirectional, no lengths) --------------------------
     dict(name="tbptt2_1l_all_mse_bf", seed=120, batch=3, seq=7,
          seq_len="fixed", input_size=3, hidden_size=5, batch_first=True,

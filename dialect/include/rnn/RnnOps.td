@@ -349,13 +349,20 @@ def Rnn_LinearOp : Rnn_Op<"linear"> {
 def Rnn_MatmulOp : Rnn_Op<"matmul"> {
   let summary = "Matrix product with a fused bias and activation epilogue";
   let description = [{
-    `result = act(lhs rhs + bias + (accumulate ? result : 0))` for `lhs`
-    `(M, K)`, `rhs` `(K, N)`, `result` `(M, N)` and an optional `bias`
-    `(N)` added to every row; `act` is the optional `nonlinearity`, the
-    identity when absent. This is the kernel the layer-level lowerings
-    express an RNN's matrix work with: the input projection of all time
-    steps at once, each step's recurrent product with the activation fused
-    in, and the products of backpropagation through time.
+    `result = act(lhs rhs + bias + (accumulate ? result : 0))`, in one of
+    three forms:
+
+    * plain: `lhs` `(M, K)`, `rhs` `(K, N)`, `result` `(M, N)`;
+    * time-major rows: `lhs` `(T, B, K)`, `rhs` `(K, N)`, `result`
+      `(T, B, N)`: the product of every time step at once, the `T*B` rows
+      forming one GEMM (an input projection, a back-projection);
+    * batch-reduce: `lhs` `(S, M, K)`, `rhs` `(S, K, N)`, `result` `(M, N)`:
+      `result = sum_s lhs[s] rhs[s]`, the reduction running over `s` and `k`
+      with the result in registers (weight gradients summed over time steps).
+
+    The optional `bias` `(N)` is added to every row; `act` is the optional
+    `nonlinearity`, the identity when absent. These are the kernels the
+    layer-level lowerings express an RNN's matrix work with.
 
     `lhs` may have any strides (a transposed view is fine); `rhs`, `result`
     and `bias` must be contiguous along their last dimension, which the
@@ -371,10 +378,10 @@ def Rnn_MatmulOp : Rnn_Op<"matmul"> {
     ```
   }];
   let arguments = (ins
-    Arg<Rnn_F32Buffer2D, "lhs (M, K)", [MemRead]>:$lhs,
-    Arg<Rnn_F32Buffer2D, "rhs (K, N)", [MemRead]>:$rhs,
+    Arg<Rnn_F32Buffer2DOr3D, "lhs", [MemRead]>:$lhs,
+    Arg<Rnn_F32Buffer2DOr3D, "rhs", [MemRead]>:$rhs,
     Arg<Optional<Rnn_F32Buffer1D>, "bias (N)", [MemRead]>:$bias,
-    Arg<Rnn_F32Buffer2D, "result (M, N)", [MemRead, MemWrite]>:$result,
+    Arg<Rnn_F32Buffer2DOr3D, "result", [MemRead, MemWrite]>:$result,
     UnitAttr:$accumulate,
     OptionalAttr<Rnn_NonlinearityAttr>:$nonlinearity
   );
@@ -384,6 +391,16 @@ def Rnn_MatmulOp : Rnn_Op<"matmul"> {
     `outs` `(` $result `:` type($result) `)` attr-dict
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Whether the product sums over a leading dimension of lhs and rhs.
+    bool isBatchReduce() {
+      return ::llvm::cast<::mlir::MemRefType>(getRhs().getType()).getRank() == 3;
+    }
+    /// Whether lhs and result are time-major `(T, B, ...)`.
+    bool hasTimeMajorRows() {
+      return ::llvm::cast<::mlir::MemRefType>(getResult().getType()).getRank() == 3;
+    }
+  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -653,7 +670,10 @@ def Rnn_CellGradOp : Rnn_Op<"cell_grad", [AttrSizedOperandSegments]> {
     and `prev_time < lengths[b]` (the previous step in forward order existed
     and the sequence was running), else `h0[b]`. Rows with
     `time >= lengths[b]` are skipped: their `state_grad` passes through.
-    `output_grad` `(B, H)` is overwritten with `g`.
+    `output_grad` `(B, H)` is overwritten with `g` (zero for the skipped
+    rows). Without `weight_grads`, the weight gradients are left to the
+    caller, which can form them from the `g` of every step at once (as
+    `rnn.layer_grad`'s lowering does).
 
     Example:
 
@@ -682,8 +702,10 @@ def Rnn_CellGradOp : Rnn_Op<"cell_grad", [AttrSizedOperandSegments]> {
     Arg<Rnn_F32Buffer2D, "d state (B, H)", [MemRead, MemWrite]>:$state_grad,
     Arg<Optional<Rnn_F32Buffer2D>, "d input (B, I)", [MemRead, MemWrite]>:
         $input_grad,
-    Arg<Rnn_F32Buffer2D, "d weight_ih", [MemRead, MemWrite]>:$weight_ih_grad,
-    Arg<Rnn_F32Buffer2D, "d weight_hh", [MemRead, MemWrite]>:$weight_hh_grad,
+    Arg<Optional<Rnn_F32Buffer2D>, "d weight_ih", [MemRead, MemWrite]>:
+        $weight_ih_grad,
+    Arg<Optional<Rnn_F32Buffer2D>, "d weight_hh", [MemRead, MemWrite]>:
+        $weight_hh_grad,
     Arg<Optional<Rnn_F32Buffer1D>, "d bias_ih", [MemRead, MemWrite]>:
         $bias_ih_grad,
     Arg<Optional<Rnn_F32Buffer1D>, "d bias_hh", [MemRead, MemWrite]>:
@@ -699,8 +721,8 @@ def Rnn_CellGradOp : Rnn_Op<"cell_grad", [AttrSizedOperandSegments]> {
     `grads` `(` $output_grad `,` $state_grad `:` type($output_grad) `,`
         type($state_grad) `)`
     (`input_grad` `(` $input_grad^ `:` type($input_grad) `)`)?
-    `weight_grads` `(` $weight_ih_grad `,` $weight_hh_grad `:`
-        type($weight_ih_grad) `,` type($weight_hh_grad) `)`
+    (`weight_grads` `(` $weight_ih_grad^ `,` $weight_hh_grad `:`
+        type($weight_ih_grad) `,` type($weight_hh_grad) `)`)?
     (`bias_grads` `(` $bias_ih_grad^ `,` $bias_hh_grad `:`
         type($bias_ih_grad) `,` type($bias_hh_grad) `)`)?
     attr-dict

@@ -378,12 +378,32 @@ LogicalResult LinearOp::verify() {
 
 LogicalResult MatmulOp::verify() {
   Value lhs = getLhs(), rhs = getRhs(), result = getResult();
-  if (failed(checkSameDim(*this, rhs, "rhs", 0, lhs, "lhs", 1)) ||
-      failed(checkSameDim(*this, result, "result", 0, lhs, "lhs", 0)) ||
-      failed(checkSameDim(*this, result, "result", 1, rhs, "rhs", 1)))
+  auto rank = [](Value v) { return cast<MemRefType>(v.getType()).getRank(); };
+  // The three forms: (M, K) (K, N) (M, N), (T, B, K) (K, N) (T, B, N) and
+  // (S, M, K) (S, K, N) (M, N).
+  bool batchReduce = rank(rhs) == 3, timeMajor = rank(result) == 3;
+  if (batchReduce ? rank(lhs) != 3 || timeMajor : rank(lhs) != rank(result))
+    return emitOpError("expects lhs, rhs and result of ranks 2, 2, 2 "
+                       "(plain), 3, 2, 3 (time-major rows) or 3, 3, 2 "
+                       "(batch-reduce), got ")
+           << rank(lhs) << ", " << rank(rhs) << ", " << rank(result);
+  unsigned lhsK = rank(lhs) - 1, rhsK = rank(rhs) - 2,
+           resultN = rank(result) - 1;
+  if (failed(checkSameDim(*this, rhs, "rhs", rhsK, lhs, "lhs", lhsK)) ||
+      failed(
+          checkSameDim(*this, result, "result", resultN, rhs, "rhs", rhsK + 1)))
     return failure();
+  if (batchReduce) {
+    if (failed(checkSameDim(*this, rhs, "rhs", 0, lhs, "lhs", 0)) ||
+        failed(checkSameDim(*this, result, "result", 0, lhs, "lhs", 1)))
+      return failure();
+  } else {
+    for (unsigned d = 0; d < resultN; ++d)
+      if (failed(checkSameDim(*this, result, "result", d, lhs, "lhs", d)))
+        return failure();
+  }
   if (Value bias = getBias())
-    if (failed(checkSameDim(*this, bias, "bias", 0, rhs, "rhs", 1)))
+    if (failed(checkSameDim(*this, bias, "bias", 0, rhs, "rhs", rhsK + 1)))
       return failure();
   for (auto [value, what] : {std::pair{rhs, "rhs"}, std::pair{result, "result"},
                              std::pair{Value(getBias()), "bias"}})

@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -153,12 +154,19 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
 };
 
 /// Lowers rnn.layer_grad to a loop visiting the forward steps in the
-/// opposite order:
+/// opposite order, then the products that need every step's g at once:
 ///   for i in [0, T): t = reverse ? i : T-1-i
 ///     prev = reverse ? min(t+1, T-1) : max(t-1, 0)
 ///     rnn.cell_grad input[t], output[t], output[prev], h0 at t, prev
+///       (g into output_grad[t], state_grad and the bias gradients only)
 ///     if truncate > 0 and the forward position of t is a positive multiple
 ///     of truncate: state_grad = 0   (the state was detached there)
+///   input_grad += g W_ih                               (T*B rows at once)
+///   W_ih grad  += sum_t g[t]^T input[t]                  (batch-reduce)
+///   W_hh grad  += sum_t g[t]^T output[prev(t)] + g[first]^T h0
+/// Only the state gradient is sequential; the weight gradients become GEMMs
+/// whose reduction runs over T*B instead of B, and the input gradient one
+/// GEMM over all steps.
 struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -201,14 +209,12 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
     Value stepOutput = row(output, time, hiddenSize);
     Value prevOutput = row(output, prevTime, hiddenSize);
     Value stepOutputGrad = row(op.getOutputGrad(), time, hiddenSize);
-    Value stepInputGrad =
-        op.getInputGrad() ? row(op.getInputGrad(), time, inputSize) : Value();
-    CellGradOp::create(rewriter, loc, stepInput, stepOutput, prevOutput,
-                       op.getH0(), time, prevTime, op.getLengths(),
-                       op.getWeightIh(), op.getWeightHh(), stepOutputGrad,
-                       op.getStateGrad(), stepInputGrad, op.getWeightIhGrad(),
-                       op.getWeightHhGrad(), op.getBiasIhGrad(),
-                       op.getBiasHhGrad(), op.getNonlinearity());
+    CellGradOp::create(
+        rewriter, loc, stepInput, stepOutput, prevOutput, op.getH0(), time,
+        prevTime, op.getLengths(), op.getWeightIh(), op.getWeightHh(),
+        stepOutputGrad, op.getStateGrad(), /*input_grad=*/Value(),
+        /*weight_ih_grad=*/Value(), /*weight_hh_grad=*/Value(),
+        op.getBiasIhGrad(), op.getBiasHhGrad(), op.getNonlinearity());
 
     if (int64_t window = op.getTruncate()) {
       // Truncated BPTT: the state entering every window but the first was
@@ -227,8 +233,114 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
                                               rewriter.getF32FloatAttr(0.0f));
       linalg::FillOp::create(rewriter, loc, zeroF, op.getStateGrad());
     }
+    rewriter.setInsertionPointAfter(loop.op);
+    emitProductsOverAllSteps(rewriter, op, seqLen);
     rewriter.eraseOp(op);
     return success();
+  }
+
+  static void emitProductsOverAllSteps(PatternRewriter &rewriter,
+                                       LayerGradOp op, Value seqLen) {
+    Location loc = op.getLoc();
+    Value input = op.getInput(), output = op.getOutput();
+    Value grads = op.getOutputGrad(), weightHhGrad = op.getWeightHhGrad();
+    auto accumulateProduct = [&](Value lhs, Value rhs, Value result) {
+      MatmulOp::create(rewriter, loc, lhs, rhs, /*bias=*/Value(), result,
+                       /*accumulate=*/true, /*nonlinearity=*/nullptr);
+    };
+    auto transposeInner = [&](Value buffer) -> Value {
+      unsigned rank = cast<MemRefType>(buffer.getType()).getRank();
+      SmallVector<unsigned> permutation = rank == 3
+                                              ? SmallVector<unsigned>{0, 2, 1}
+                                              : SmallVector<unsigned>{1, 0};
+      return memref::TransposeOp::create(
+          rewriter, loc, buffer,
+          AffineMapAttr::get(AffineMap::getPermutationMap(
+              permutation, rewriter.getContext())));
+    };
+    OpFoldResult zero = rewriter.getIndexAttr(0),
+                 one = rewriter.getIndexAttr(1);
+    OpFoldResult batch = dimAsFoldResult(rewriter, loc, input, 1);
+    OpFoldResult hiddenSize = dimAsFoldResult(rewriter, loc, output, 2);
+    auto steps = [&](Value buffer, OpFoldResult first, OpFoldResult count) {
+      OpFoldResult features = dimAsFoldResult(rewriter, loc, buffer, 2);
+      return viewSlice(rewriter, loc, buffer, {first, zero, zero},
+                       {count, batch, features}, {0, 1, 2});
+    };
+
+    if (Value inputGrad = op.getInputGrad())
+      accumulateProduct(grads, op.getWeightIh(), inputGrad);
+    accumulateProduct(transposeInner(grads), input, op.getWeightIhGrad());
+
+    // Every step but the first in forward order follows the output of the
+    // step before it: t-1 going forward, t+1 in reverse.
+    Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value last = arith::SubIOp::create(rewriter, loc, seqLen, step);
+    OpFoldResult following = op.getReverse() ? zero : one;
+    OpFoldResult preceding = op.getReverse() ? one : zero;
+    Value followingGrads = steps(grads, following, last);
+    Value precedingOutputs = steps(output, preceding, last);
+    accumulateProduct(transposeInner(followingGrads), precedingOutputs,
+                      weightHhGrad);
+    // The first step follows h0.
+    Value first = op.getReverse() ? last : Value();
+    OpFoldResult firstStep = first ? OpFoldResult(first) : zero;
+    Value firstGrads = viewSlice(rewriter, loc, grads, {firstStep, zero, zero},
+                                 {one, batch, hiddenSize}, {1, 2});
+    accumulateProduct(transposeInner(firstGrads), op.getH0(), weightHhGrad);
+    if (op.getReverse() && op.getLengths())
+      emitShortSequenceFixup(rewriter, op, seqLen);
+  }
+
+  /// In reverse, a sequence b shorter than T starts at t = lengths[b] - 1,
+  /// after h0, but the product above paired that step with output[t+1]:
+  ///   for b with lengths[b] < T: t = lengths[b] - 1
+  ///     W_hh grad[j, k] += g[t, b, j] * (h0[b, k] - output[t+1, b, k])
+  static void emitShortSequenceFixup(PatternRewriter &rewriter, LayerGradOp op,
+                                     Value seqLen) {
+    Location loc = op.getLoc();
+    Value grads = op.getOutputGrad(), output = op.getOutput(), h0 = op.getH0();
+    Value weightHhGrad = op.getWeightHhGrad();
+    Value zeroIndex = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value oneIndex = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    auto forEach = [&](Value upper, function_ref<void(Value)> body) {
+      auto loop = scf::ForOp::create(rewriter, loc, zeroIndex, upper, oneIndex);
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(loop.getBody());
+      body(loop.getInductionVar());
+    };
+    auto contract = arith::FastMathFlagsAttr::get(
+        rewriter.getContext(), arith::FastMathFlags::contract);
+    Value batch = memref::DimOp::create(rewriter, loc, h0, 0);
+    Value hidden = memref::DimOp::create(rewriter, loc, h0, 1);
+    forEach(batch, [&](Value b) {
+      Value length = arith::IndexCastOp::create(
+          rewriter, loc, rewriter.getIndexType(),
+          memref::LoadOp::create(rewriter, loc, op.getLengths(), b));
+      Value isShort = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::slt, length, seqLen);
+      auto ifShort = scf::IfOp::create(rewriter, loc, isShort);
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(ifShort.thenBlock());
+      Value start = arith::SubIOp::create(rewriter, loc, length, oneIndex);
+      forEach(hidden, [&](Value j) {
+        Value g = memref::LoadOp::create(rewriter, loc, grads,
+                                         ValueRange{start, b, j});
+        forEach(hidden, [&](Value k) {
+          Value fromH0 =
+              memref::LoadOp::create(rewriter, loc, h0, ValueRange{b, k});
+          Value fromNext = memref::LoadOp::create(rewriter, loc, output,
+                                                  ValueRange{length, b, k});
+          Value delta = arith::SubFOp::create(rewriter, loc, fromH0, fromNext);
+          Value term = arith::MulFOp::create(rewriter, loc, g, delta, contract);
+          Value old = memref::LoadOp::create(rewriter, loc, weightHhGrad,
+                                             ValueRange{j, k});
+          Value sum = arith::AddFOp::create(rewriter, loc, old, term, contract);
+          memref::StoreOp::create(rewriter, loc, sum, weightHhGrad,
+                                  ValueRange{j, k});
+        });
+      });
+    });
   }
 };
 

@@ -222,6 +222,31 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
       MatmulOp::create(rewriter, loc, lhs, rhs, /*bias=*/Value(), result,
                        /*accumulate=*/true, /*nonlinearity=*/nullptr);
     };
+    if (op.getWeightIhGrad())
+      emitWeightGrads(kb, op, stepped, time64, prevTime64);
+
+    // 3. The gradients flowing back: (B, H) x (H, in) products.
+    if (Value inputGrad = op.getInputGrad())
+      accumulateProduct(outputGrad, op.getWeightIh(), inputGrad);
+    accumulateProduct(outputGrad, op.getWeightHh(), stateGrad);
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  /// d_W_ih += g^T x; d_W_hh += g^T h_prev (see above), g being the
+  /// step's d_out after the first sweep.
+  static void emitWeightGrads(KernelBuilder &kb, CellGradOp op, Value stepped,
+                              Value time64, Value prevTime64) {
+    OpBuilder &rewriter = kb.builder;
+    Location loc = kb.loc;
+    Value input = op.getInput(), outputGrad = op.getOutputGrad();
+    Value lengths = op.getLengths();
+    Value batch = kb.dim(input, 0);
+    Value hiddenSize = kb.dim(op.getOutput(), 1);
+    auto accumulateProduct = [&](Value lhs, Value rhs, Value result) {
+      MatmulOp::create(rewriter, loc, lhs, rhs, /*bias=*/Value(), result,
+                       /*accumulate=*/true, /*nonlinearity=*/nullptr);
+    };
     Value gradTransposed = memref::TransposeOp::create(
         rewriter, loc, outputGrad,
         AffineMapAttr::get(AffineMap::getPermutationMap(
@@ -263,13 +288,6 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
         });
       });
     }
-
-    // 3. The gradients flowing back: (B, H) x (H, in) products.
-    if (Value inputGrad = op.getInputGrad())
-      accumulateProduct(outputGrad, op.getWeightIh(), inputGrad);
-    accumulateProduct(outputGrad, op.getWeightHh(), stateGrad);
-    rewriter.eraseOp(op);
-    return success();
   }
 };
 

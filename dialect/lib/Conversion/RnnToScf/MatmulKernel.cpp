@@ -44,70 +44,203 @@ public:
   MatmulEmitter(MatmulOp op, PatternRewriter &rewriter,
                 const MatmulTiling &tiling)
       : op(op), kb(rewriter, op.getLoc()), b(rewriter), loc(op.getLoc()),
-        tiling(tiling) {}
+        tiling(tiling), batchReduce(op.isBatchReduce()),
+        timeMajor(op.hasTimeMajorRows()) {
+    Value lhs = op.getLhs();
+    unsigned lhsRank = cast<MemRefType>(lhs.getType()).getRank();
+    depth = kb.dim(lhs, lhsRank - 1);
+    if (batchReduce) {
+      reductionSteps = kb.dim(lhs, 0);
+      numRows = kb.dim(lhs, 1);
+    } else if (timeMajor) {
+      batchSize = kb.dim(lhs, 1);
+      numRows = arith::MulIOp::create(b, loc, kb.dim(lhs, 0), batchSize);
+    } else {
+      numRows = kb.dim(lhs, 0);
+    }
+  }
 
   /// for m, n: acc = bias[n] + (accumulate ? result[m, n] : 0)
-  ///           for k: acc += lhs[m, k] * rhs[k, n]
+  ///           for (s,) k: acc += lhs[(s,) m, k] * rhs[(s,) k, n]
   ///           result[m, n] = act(acc)
   void emitScalar() {
-    Value lhs = op.getLhs(), rhs = op.getRhs(), result = op.getResult();
-    Value depth = kb.dim(lhs, 1);
-    kb.forEach(kb.dim(result, 0), [&](Value m) {
-      kb.forEach(kb.dim(result, 1), [&](Value n) {
+    Value columns = kb.dim(op.getResult(), timeMajor ? 2 : 1);
+    kb.forEach(numRows, [&](Value m) {
+      SmallVector<Value> row = rowIndices(m);
+      kb.forEach(columns, [&](Value n) {
         Value acc = initialValue(
-            op.getAccumulate() ? kb.load(result, {m, n}) : Value(),
+            op.getAccumulate() ? kb.load(op.getResult(), append(row, n))
+                               : Value(),
             op.getBias() ? kb.load(op.getBias(), {n}) : Value(), kb.f32(0));
-        acc = kb.reduce(depth, acc, [&](Value k, Value sum) {
-          Value a = kb.load(lhs, {m, k});
-          Value c = kb.load(rhs, {k, n});
-          return kb.add(sum, kb.mul(a, c));
-        });
-        kb.store(activate(acc), result, {m, n});
+        acc = reduce({acc}, [&](Value s, Value k, ValueRange sums) {
+          Value a = loadLhs(row, s, k);
+          Value c = kb.load(op.getRhs(), rhsIndices(s, k, n));
+          return SmallVector<Value>{kb.add(sums[0], kb.mul(a, c))};
+        })[0];
+        kb.store(activate(acc), op.getResult(), append(row, n));
       });
     });
   }
 
   /// The register-blocked vector kernel; needs a static N.
+  ///
+  /// Cache blocking around the register tiles: the rows run in blocks of
+  /// kRowBlock, so that a block of lhs stays in cache while every column
+  /// panel of rhs passes; a batch-reduce product runs its reduction in
+  /// chunks of about kReductionBlock (s, k) pairs, accumulating into the
+  /// result between chunks, so that the rhs panel of a chunk stays in
+  /// cache while every row tile uses it.
   void emitVector() {
     int64_t width = tiling.vectorWidth;
-    int64_t panelWidth = width * tiling.tileVectors;
-    int64_t columns = cast<MemRefType>(op.getResult().getType()).getDimSize(1);
     vectorType = VectorType::get({width}, b.getF32Type());
     maskType = VectorType::get({width}, b.getI1Type());
     zeroVector = arith::ConstantOp::create(
         b, loc, vectorType, DenseElementsAttr::get(vectorType, 0.0f));
 
-    Value rows = kb.dim(op.getResult(), 0);
-    Value rowTile = kb.index(tiling.tileRows);
-    Value tiledRows = arith::MulIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, rows, rowTile), rowTile);
-    auto panel = [&](Value column, int64_t numVectors, int64_t lastLanes) {
-      forRange(kb.index(0), tiledRows, tiling.tileRows, [&](Value row) {
-        emitTile(row, tiling.tileRows, column, numVectors, lastLanes);
-      });
-      forRange(tiledRows, rows, 1, [&](Value row) {
-        emitTile(row, 1, column, numVectors, lastLanes);
+    auto emitRowBlocks = [&] {
+      Value rowBlock = kb.index(kRowBlock);
+      forRange(kb.index(0), numRows, rowBlock, [&](Value blockStart) {
+        Value blockEnd = arith::MinUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, blockStart, rowBlock),
+            numRows);
+        emitRowBlock(blockStart, blockEnd);
       });
     };
+    // The activation must see the whole sum, so only a product without
+    // one is split.
+    if (!batchReduce || op.getNonlinearity()) {
+      reductionBegin = kb.index(0);
+      reductionEnd = reductionSteps;
+      emitRowBlocks();
+      return;
+    }
+    Value chunk = arith::MaxUIOp::create(
+        b, loc, kb.index(1),
+        arith::DivUIOp::create(b, loc, kb.index(kReductionBlock), depth));
+    forRange(kb.index(0), reductionSteps, chunk, [&](Value chunkStart) {
+      reductionBegin = chunkStart;
+      reductionEnd = arith::MinUIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, chunkStart, chunk),
+          reductionSteps);
+      firstChunk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         chunkStart, kb.index(0));
+      emitRowBlocks();
+    });
+  }
 
+private:
+  /// Rows per cache block (see emitVector).
+  static constexpr int64_t kRowBlock = 256;
+  /// (s, k) pairs per reduction chunk of a batch-reduce product: a rhs
+  /// panel of this many rows is 64 KiB at 64 columns.
+  static constexpr int64_t kReductionBlock = 256;
+
+  /// Rows [rowBegin, rowEnd): full tiles of tile-rows rows first; the rows
+  /// left over run one at a time with a tile as many vectors wide, so that
+  /// they still have enough independent accumulators to hide the FMA
+  /// latency (batch 1 is all left-over rows).
+  void emitRowBlock(Value rowBegin, Value rowEnd) {
+    Value rowTile = kb.index(tiling.tileRows);
+    Value count = arith::SubIOp::create(b, loc, rowEnd, rowBegin);
+    Value tiledEnd = arith::AddIOp::create(
+        b, loc, rowBegin,
+        arith::MulIOp::create(
+            b, loc, arith::DivUIOp::create(b, loc, count, rowTile), rowTile));
+    emitPanels(rowBegin, tiledEnd, tiling.tileRows, tiling.tileVectors);
+    emitPanels(tiledEnd, rowEnd, 1, tiling.tileRows * tiling.tileVectors);
+  }
+
+  /// `prefix` with `last` appended.
+  static SmallVector<Value> append(ArrayRef<Value> prefix, Value last) {
+    SmallVector<Value> indices(prefix.begin(), prefix.end());
+    indices.push_back(last);
+    return indices;
+  }
+
+  /// The indices of row `m` in result (and, but for the reduced dimension,
+  /// in lhs): (t, b) for time-major rows, else (m).
+  SmallVector<Value> rowIndices(Value m) {
+    if (!timeMajor)
+      return {m};
+    return {arith::DivUIOp::create(b, loc, m, batchSize),
+            arith::RemUIOp::create(b, loc, m, batchSize)};
+  }
+
+  Value loadLhs(ArrayRef<Value> row, Value s, Value k) {
+    if (batchReduce)
+      return kb.load(op.getLhs(), {s, row[0], k});
+    return kb.load(op.getLhs(), append(row, k));
+  }
+
+  SmallVector<Value> rhsIndices(Value s, Value k, Value n) {
+    if (batchReduce)
+      return {s, k, n};
+    return {k, n};
+  }
+
+  /// Carries `init` through the reduction loops (over s, then k, for a
+  /// batch-reduce product; over k otherwise), with `body(s, k, values)`
+  /// giving the next values; `s` is null without a batch dimension.
+  SmallVector<Value>
+  reduce(ValueRange init,
+         function_ref<SmallVector<Value>(Value, Value, ValueRange)> body) {
+    auto overK = [&](Value s, ValueRange values) {
+      auto loop =
+          scf::ForOp::create(b, loc, kb.index(0), depth, kb.index(1), values);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      scf::YieldOp::create(
+          b, loc, body(s, loop.getInductionVar(), loop.getRegionIterArgs()));
+      return SmallVector<Value>(loop.getResults());
+    };
+    if (!batchReduce)
+      return overK(Value(), init);
+    Value begin = reductionBegin ? reductionBegin : kb.index(0);
+    Value end = reductionEnd ? reductionEnd : reductionSteps;
+    auto loop = scf::ForOp::create(b, loc, begin, end, kb.index(1), init);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    scf::YieldOp::create(
+        b, loc, overK(loop.getInductionVar(), loop.getRegionIterArgs()));
+    return SmallVector<Value>(loop.getResults());
+  }
+
+  /// for (iv = lower; iv < upper; iv += step) body(iv)
+  void forRange(Value lower, Value upper, int64_t step,
+                function_ref<void(Value)> body) {
+    forRange(lower, upper, kb.index(step), body);
+  }
+  void forRange(Value lower, Value upper, Value step,
+                function_ref<void(Value)> body) {
+    auto loop = scf::ForOp::create(b, loc, lower, upper, step);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    body(loop.getInductionVar());
+  }
+
+  /// Rows [rowBegin, rowEnd) in tiles of `tileRows` rows by `tileVectors`
+  /// vectors: column panels outer, so that a panel of rhs stays in cache
+  /// while the row tiles stream past it; the columns left over form one
+  /// narrower panel whose last vector is masked.
+  void emitPanels(Value rowBegin, Value rowEnd, int64_t tileRows,
+                  int64_t tileVectors) {
+    int64_t width = tiling.vectorWidth;
+    int64_t panelWidth = width * tileVectors;
+    auto resultType = cast<MemRefType>(op.getResult().getType());
+    int64_t columns = resultType.getDimSize(resultType.getRank() - 1);
+    auto panel = [&](Value column, int64_t numVectors, int64_t lastLanes) {
+      forRange(rowBegin, rowEnd, tileRows, [&](Value row) {
+        emitTile(row, tileRows, column, numVectors, lastLanes);
+      });
+    };
     int64_t fullPanels = columns / panelWidth;
     if (fullPanels > 0)
       forRange(kb.index(0), kb.index(fullPanels * panelWidth), panelWidth,
-               [&](Value column) { panel(column, tiling.tileVectors, 0); });
+               [&](Value column) { panel(column, tileVectors, 0); });
     int64_t leftover = columns % panelWidth;
     if (leftover > 0)
       panel(kb.index(fullPanels * panelWidth),
             llvm::divideCeil(leftover, width), leftover % width);
-  }
-
-private:
-  /// for (iv = lower; iv < upper; iv += step) body(iv)
-  void forRange(Value lower, Value upper, int64_t step,
-                function_ref<void(Value)> body) {
-    auto loop = scf::ForOp::create(b, loc, lower, upper, kb.index(step));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    body(loop.getInductionVar());
   }
 
   /// The accumulator's starting value: the old result and the bias, where
@@ -156,56 +289,63 @@ private:
   /// `column`, the last one masked to `lastLanes` lanes when nonzero.
   void emitTile(Value row, int64_t numRows, Value column, int64_t numVectors,
                 int64_t lastLanes) {
-    Value lhs = op.getLhs(), rhs = op.getRhs(), result = op.getResult();
+    Value result = op.getResult();
     int64_t width = tiling.vectorWidth;
     Value tailMask = lastLanes ? laneMask(lastLanes) : Value();
-    SmallVector<Value> columns, masks, rowIndices;
+    SmallVector<Value> columns, masks;
+    SmallVector<SmallVector<Value>> rows;
     for (int64_t v = 0; v < numVectors; ++v) {
       columns.push_back(
           arith::AddIOp::create(b, loc, column, kb.index(v * width)));
       masks.push_back(v + 1 == numVectors ? tailMask : Value());
     }
     for (int64_t r = 0; r < numRows; ++r)
-      rowIndices.push_back(arith::AddIOp::create(b, loc, row, kb.index(r)));
+      rows.push_back(
+          rowIndices(arith::AddIOp::create(b, loc, row, kb.index(r))));
 
+    // Within a split reduction, only the first chunk starts from the
+    // op's initial value; the others continue from the result.
+    auto unlessFirstChunk = [&](Value value, Value otherwise) -> Value {
+      return arith::SelectOp::create(b, loc, firstChunk, otherwise, value);
+    };
     SmallVector<Value> biases(numVectors);
     if (Value bias = op.getBias())
-      for (int64_t v = 0; v < numVectors; ++v)
+      for (int64_t v = 0; v < numVectors; ++v) {
         biases[v] = loadVector(bias, {columns[v]}, masks[v]);
+        if (firstChunk)
+          biases[v] = unlessFirstChunk(zeroVector, biases[v]);
+      }
     SmallVector<Value> init;
     for (int64_t r = 0; r < numRows; ++r)
       for (int64_t v = 0; v < numVectors; ++v) {
-        Value old =
-            op.getAccumulate()
-                ? loadVector(result, {rowIndices[r], columns[v]}, masks[v])
-                : Value();
+        Value old;
+        if (op.getAccumulate() || firstChunk)
+          old = loadVector(result, append(rows[r], columns[v]), masks[v]);
+        if (firstChunk && !op.getAccumulate())
+          old = unlessFirstChunk(old, zeroVector);
         init.push_back(initialValue(old, biases[v], zeroVector));
       }
 
-    auto loop = scf::ForOp::create(b, loc, kb.index(0), kb.dim(lhs, 1),
-                                   kb.index(1), init);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(loop.getBody());
-      Value k = loop.getInductionVar();
-      SmallVector<Value> rhsVectors;
-      for (int64_t v = 0; v < numVectors; ++v)
-        rhsVectors.push_back(loadVector(rhs, {k, columns[v]}, masks[v]));
-      SmallVector<Value> next;
-      for (int64_t r = 0; r < numRows; ++r) {
-        Value scalar = kb.load(lhs, {rowIndices[r], k});
-        Value splat = vector::BroadcastOp::create(b, loc, vectorType, scalar);
-        for (int64_t v = 0; v < numVectors; ++v)
-          next.push_back(vector::FMAOp::create(
-              b, loc, splat, rhsVectors[v],
-              loop.getRegionIterArgs()[r * numVectors + v]));
-      }
-      scf::YieldOp::create(b, loc, next);
-    }
+    SmallVector<Value> sums =
+        reduce(init, [&](Value s, Value k, ValueRange acc) {
+          SmallVector<Value> rhsVectors;
+          for (int64_t v = 0; v < numVectors; ++v)
+            rhsVectors.push_back(loadVector(
+                op.getRhs(), rhsIndices(s, k, columns[v]), masks[v]));
+          SmallVector<Value> next;
+          for (int64_t r = 0; r < numRows; ++r) {
+            Value splat = vector::BroadcastOp::create(b, loc, vectorType,
+                                                      loadLhs(rows[r], s, k));
+            for (int64_t v = 0; v < numVectors; ++v)
+              next.push_back(vector::FMAOp::create(b, loc, splat, rhsVectors[v],
+                                                   acc[r * numVectors + v]));
+          }
+          return next;
+        });
     for (int64_t r = 0; r < numRows; ++r)
       for (int64_t v = 0; v < numVectors; ++v)
-        storeVector(activate(loop.getResult(r * numVectors + v)), result,
-                    {rowIndices[r], columns[v]}, masks[v]);
+        storeVector(activate(sums[r * numVectors + v]), result,
+                    append(rows[r], columns[v]), masks[v]);
   }
 
   MatmulOp op;
@@ -213,6 +353,12 @@ private:
   OpBuilder &b;
   Location loc;
   const MatmulTiling &tiling;
+  bool batchReduce, timeMajor;
+  /// M (T*B for time-major rows), K, S (batch-reduce) and B (time-major).
+  Value numRows, depth, reductionSteps, batchSize;
+  /// The range of s the reduction loops cover (all of it unless split) and
+  /// whether it is the first chunk (null unless split).
+  Value reductionBegin, reductionEnd, firstChunk;
   VectorType vectorType, maskType;
   Value zeroVector;
 };
@@ -224,8 +370,8 @@ struct MatmulLowering : public OpRewritePattern<MatmulOp> {
   LogicalResult matchAndRewrite(MatmulOp op,
                                 PatternRewriter &rewriter) const override {
     MatmulEmitter emitter(op, rewriter, tiling);
-    bool staticColumns =
-        !cast<MemRefType>(op.getResult().getType()).isDynamicDim(1);
+    auto resultType = cast<MemRefType>(op.getResult().getType());
+    bool staticColumns = !resultType.isDynamicDim(resultType.getRank() - 1);
     if (tiling.vectorWidth > 0 && staticColumns)
       emitter.emitVector();
     else
