@@ -71,6 +71,16 @@ public:
   OwningOpRef<ModuleOp> build();
 
 private:
+  /// The floats of the RNN's weight scratch (StackedRnnOp's
+  /// weight_scratch): every weight matrix, transposed, rows padded.
+  int64_t weightScratchFloats() const {
+    SmallVector<std::pair<int64_t, int64_t>> shapes;
+    for (const ParamInfo &info : layout.params)
+      if (isRnnWeightMatrix(info))
+        shapes.emplace_back(info.shape[0], info.shape[1]);
+    return rnn::getWeightScratchSize(shapes);
+  }
+
   Location loc(LocationAttr attr) const {
     return attr ? Location(attr) : Location(UnknownLoc::get(&context));
   }
@@ -288,7 +298,7 @@ WorkspaceLayout ModelGen::buildWorkspaceLayout(Value batch, Value seqLen,
   ws.rnnOutput = place(hasHead || training, floats(outputSteps, width));
   ws.scratch =
       place(scratchSlices > 0, floats(rnnSteps, scratchSlices * width));
-  ws.weightScratch = place(true, i64(4 * layout.numelOf(isRnnWeightMatrix), l));
+  ws.weightScratch = place(true, i64(4 * weightScratchFloats(), l));
   ws.headInput = place(gatherHeadInput, floats(batch, width));
   ws.headOutput = place(training && hasHead, floats(headItems, headOutputs));
   ws.checkpoints =
@@ -817,9 +827,8 @@ void ModelGen::buildModelFunc(bool training) {
                    workspace(ws.scratchGrad, f32Type, scratchShape, rnnLoc));
   }
   // Room for the transposed weight matrices the GEMM kernels read.
-  Value weightScratch =
-      workspace(ws.weightScratch, f32Type,
-                {staticSize(layout.numelOf(isRnnWeightMatrix))}, rnnLoc);
+  Value weightScratch = workspace(ws.weightScratch, f32Type,
+                                  {staticSize(weightScratchFloats())}, rnnLoc);
   SmallVector<Value> weights;
   for (const ParamInfo &info : layout.params)
     if (info.role == ParamRole::WeightIH || info.role == ParamRole::WeightHH ||

@@ -32,6 +32,16 @@ Value viewSlice(OpBuilder &builder, Location loc, Value source,
 OpFoldResult dimAsFoldResult(OpBuilder &builder, Location loc, Value memref,
                              unsigned dim);
 
+/// The row stride, in floats, of a transposed weight matrix with `columns`
+/// columns in weight scratch: rows start on 64-byte boundaries, and the
+/// stride is never a multiple of 4 KiB, whose rows would all map to the same
+/// cache sets when a GEMM kernel walks down a column panel.
+int64_t getTransposedWeightStride(int64_t columns);
+
+/// The floats of weight scratch that the transposed weight matrices of
+/// these `(rows, columns)` weights take (each stored `columns` x `rows`).
+int64_t getWeightScratchSize(ArrayRef<std::pair<int64_t, int64_t>> weights);
+
 } // namespace rnn
 } // namespace mlir
 

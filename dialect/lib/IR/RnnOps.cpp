@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rnn/RnnOps.h"
+#include "rnn/RnnUtils.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -201,16 +202,16 @@ LogicalResult StackedRnnOp::verify() {
 }
 
 int64_t StackedRnnOp::getWeightScratchSize() {
-  int64_t total = 0;
+  SmallVector<std::pair<int64_t, int64_t>> shapes;
   for (int64_t l = 0, e = getNumLayers(); l < e; ++l)
     for (int64_t d = 0; d < getNumDirections(); ++d)
       for (int64_t i = 0; i < 2; ++i) {
         auto type = cast<MemRefType>(getWeight(l, d, i).getType());
         if (!type.hasStaticShape())
           return ShapedType::kDynamic;
-        total += type.getNumElements();
+        shapes.emplace_back(type.getDimSize(0), type.getDimSize(1));
       }
-  return total;
+  return rnn::getWeightScratchSize(shapes);
 }
 
 //===----------------------------------------------------------------------===//

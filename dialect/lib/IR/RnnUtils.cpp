@@ -28,6 +28,18 @@ Value rnn::viewSlice(OpBuilder &builder, Location loc, Value source,
                                    sizes, strides);
 }
 
+int64_t rnn::getTransposedWeightStride(int64_t columns) {
+  return llvm::alignTo(columns, 16) + 16;
+}
+
+int64_t
+rnn::getWeightScratchSize(ArrayRef<std::pair<int64_t, int64_t>> weights) {
+  int64_t total = 0;
+  for (auto [rows, columns] : weights)
+    total += columns * getTransposedWeightStride(rows);
+  return total;
+}
+
 OpFoldResult rnn::dimAsFoldResult(OpBuilder &builder, Location loc,
                                   Value memref, unsigned dim) {
   auto type = cast<MemRefType>(memref.getType());

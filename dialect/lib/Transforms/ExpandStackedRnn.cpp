@@ -66,20 +66,25 @@ struct StackedRnnLowering : public OpRewritePattern<StackedRnnOp> {
     };
 
     // Each layer and direction takes the next (I, H) and (H, H) matrices of
-    // the weight scratch buffer for its transposed weights.
+    // the weight scratch buffer for its transposed weights, rows padded to
+    // getTransposedWeightStride(H).
     int64_t weightScratchOffset = 0;
     auto nextTransposedWeight = [&](Value weight) -> Value {
       auto shape = cast<MemRefType>(weight.getType()).getShape();
       int64_t rows = shape[1], cols = shape[0];
+      int64_t stride = getTransposedWeightStride(cols);
       Value flat = memref::SubViewOp::create(
           rewriter, loc, op.getWeightScratch(),
           ArrayRef<OpFoldResult>{rewriter.getIndexAttr(weightScratchOffset)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(rows * cols)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(rows * stride)},
           ArrayRef<OpFoldResult>{one});
-      weightScratchOffset += rows * cols;
-      return memref::ExpandShapeOp::create(
-          rewriter, loc, ArrayRef<int64_t>{rows, cols}, flat,
+      weightScratchOffset += rows * stride;
+      Value padded = memref::ExpandShapeOp::create(
+          rewriter, loc, ArrayRef<int64_t>{rows, stride}, flat,
           ArrayRef<ReassociationIndices>{{0, 1}});
+      return viewSlice(
+          rewriter, loc, padded, {zero, zero},
+          {rewriter.getIndexAttr(rows), rewriter.getIndexAttr(cols)}, {0, 1});
     };
 
     Value zeroF = arith::ConstantOp::create(rewriter, loc,

@@ -70,7 +70,7 @@ struct TimeLoop {
 ///     rnn.commit_step output[t], state at t
 /// or, when the layer has room for its transposed weights, to
 ///   W_ih^T, W_hh^T = transpose(W_ih), transpose(W_hh)
-///   for t in [0, T): output[t] = input[t] W_ih^T + b_ih     (rnn.matmul)
+///   output = input W_ih^T + b_ih           (one rnn.matmul, T*B rows)
 ///   for i in [0, T): t = reverse ? T-1-i : i
 ///     output[t] = act(output[t] + state W_hh^T + b_hh)    (rnn.matmul)
 ///     rnn.commit_step output[t], state at t
@@ -126,30 +126,11 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
     return success();
   }
 
-  /// for t in [0, T): output[t] = input[t] W_ih^T + b_ih
+  /// output = input W_ih^T + b_ih, all T*B rows as one GEMM.
   static void emitInputProjection(PatternRewriter &rewriter, LayerOp op) {
-    Location loc = op.getLoc();
-    Value input = op.getInput(), output = op.getOutput();
-    OpFoldResult zero = rewriter.getIndexAttr(0),
-                 one = rewriter.getIndexAttr(1);
-    OpFoldResult batch = dimAsFoldResult(rewriter, loc, input, 1);
-    OpFoldResult inputSize = dimAsFoldResult(rewriter, loc, input, 2);
-    OpFoldResult hiddenSize = dimAsFoldResult(rewriter, loc, output, 2);
-    Value lower = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    Value seqLen = getValueOrCreateConstantIndexOp(
-        rewriter, loc, dimAsFoldResult(rewriter, loc, input, 0));
-    auto loop = scf::ForOp::create(rewriter, loc, lower, seqLen, step);
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToStart(loop.getBody());
-    Value time = loop.getInductionVar();
-    Value stepInput = viewSlice(rewriter, loc, input, {time, zero, zero},
-                                {one, batch, inputSize}, {1, 2});
-    Value stepOutput = viewSlice(rewriter, loc, output, {time, zero, zero},
-                                 {one, batch, hiddenSize}, {1, 2});
-    MatmulOp::create(rewriter, loc, stepInput, op.getTransposedWeightIh(),
-                     op.getBiasIh(), stepOutput, /*accumulate=*/false,
-                     /*nonlinearity=*/nullptr);
+    MatmulOp::create(rewriter, op.getLoc(), op.getInput(),
+                     op.getTransposedWeightIh(), op.getBiasIh(), op.getOutput(),
+                     /*accumulate=*/false, /*nonlinearity=*/nullptr);
   }
 };
 
