@@ -90,6 +90,7 @@ void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
   kernelOptions.vectorWidth = options.matmul.vectorWidth;
   kernelOptions.tileRows = options.matmul.tileRows;
   kernelOptions.tileVectors = options.matmul.tileVectors;
+  kernelOptions.outlineKernels = options.matmul.outlineKernels;
   pm.addPass(rnn::createConvertRnnToScf(kernelOptions));
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createCanonicalizerPass());

@@ -15,6 +15,7 @@
 #include "rnn/RnnOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -31,11 +32,14 @@ namespace rnn {
 
 /// How rnn.matmul is tiled for registers (see convert-rnn-to-scf's
 /// options): tiles of `tileRows` rows by `tileVectors` vectors of
-/// `vectorWidth` float32 lanes; `vectorWidth` 0 means scalar loops.
+/// `vectorWidth` float32 lanes; `vectorWidth` 0 means scalar loops. With
+/// `outlineKernels`, each distinct vector kernel becomes one private
+/// function that the products call.
 struct MatmulTiling {
   int64_t vectorWidth = 8;
   int64_t tileRows = 4;
   int64_t tileVectors = 2;
+  bool outlineKernels = true;
 };
 
 /// Patterns lowering rnn.cell, rnn.commit_step, rnn.linear, rnn.embedding,

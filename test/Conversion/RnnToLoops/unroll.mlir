@@ -10,7 +10,7 @@
 /// carried state and commits the step. The `unroll` option then keeps the
 /// loop (`none`, `1`), unrolls it fully (`full`, static T only), by a
 /// factor with an epilogue loop (`2`), or picks full unrolling for a static
-/// T of at most `auto-unroll-max-steps` (the default `auto`, limit 16).
+/// T of at most `auto-unroll-max-steps` (the default `auto`, limit 8).
 /// T = 3 is static below; T = ? is dynamic.
 
 // CHECK-LABEL: func @static_three_steps

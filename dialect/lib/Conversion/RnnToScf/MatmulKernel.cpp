@@ -28,10 +28,14 @@
 #include "rnn/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
 using namespace mlir::rnn;
@@ -363,21 +367,117 @@ private:
   Value zeroVector;
 };
 
+/// Marks the functions MatmulLowering outlines kernels into.
+static constexpr llvm::StringLiteral kKernelAttr = "rnn.matmul_kernel";
+
+/// `type` with every stride and the offset dynamic, but a unit innermost
+/// stride when the original has one: the parameter type of an outlined
+/// kernel, which any view of the same shape casts to.
+static MemRefType withDynamicLayout(MemRefType type) {
+  SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
+  auto [oldStrides, offset] = type.getStridesAndOffset();
+  if (oldStrides.back() == 1)
+    strides.back() = 1;
+  auto layout =
+      StridedLayoutAttr::get(type.getContext(), ShapedType::kDynamic, strides);
+  return MemRefType::get(type.getShape(), type.getElementType(), layout);
+}
+
+/// A symbol name saying what the kernel for `op` is specialized on: the
+/// operand shapes and the epilogue.
+static std::string kernelName(MatmulOp op) {
+  std::string name = "__rnn_matmul";
+  llvm::raw_string_ostream os(name);
+  for (Value operand : op->getOperands()) {
+    os << "_";
+    llvm::interleave(
+        cast<MemRefType>(operand.getType()).getShape(), os,
+        [&](int64_t size) {
+          if (ShapedType::isDynamic(size))
+            os << "d";
+          else
+            os << size;
+        },
+        "x");
+  }
+  if (op.getBias())
+    os << "_bias";
+  if (op.getAccumulate())
+    os << "_acc";
+  if (std::optional<Nonlinearity> act = op.getNonlinearity())
+    os << "_" << stringifyNonlinearity(*act);
+  return name;
+}
+
+/// Lowers rnn.matmul. The vector kernel of each distinct specialization
+/// (operand shapes, epilogue) is emitted once, into a private function the
+/// op becomes a call of: the products of every time step and layer of the
+/// same shapes share their code, so an unrolled or deep model compiles
+/// fast, and the call costs nanoseconds next to the product.
 struct MatmulLowering : public OpRewritePattern<MatmulOp> {
   MatmulLowering(MLIRContext *context, const MatmulTiling &tiling)
-      : OpRewritePattern(context), tiling(tiling) {}
+      : OpRewritePattern(context), tiling(tiling) {
+    // Outlining clones the op into its kernel function, where this pattern
+    // lowers it in place: one level of recursion.
+    setHasBoundedRewriteRecursion();
+  }
 
   LogicalResult matchAndRewrite(MatmulOp op,
                                 PatternRewriter &rewriter) const override {
-    MatmulEmitter emitter(op, rewriter, tiling);
     auto resultType = cast<MemRefType>(op.getResult().getType());
     bool staticColumns = !resultType.isDynamicDim(resultType.getRank() - 1);
-    if (tiling.vectorWidth > 0 && staticColumns)
+    bool vectorize = tiling.vectorWidth > 0 && staticColumns;
+    auto parent = op->getParentOfType<FunctionOpInterface>();
+    if (vectorize && tiling.outlineKernels && parent &&
+        !parent->hasAttr(kKernelAttr)) {
+      outline(op, rewriter);
+      return success();
+    }
+    MatmulEmitter emitter(op, rewriter, tiling);
+    if (vectorize)
       emitter.emitVector();
     else
       emitter.emitScalar();
     rewriter.eraseOp(op);
     return success();
+  }
+
+  /// Replaces `op` by a call of its kernel function, creating the function
+  /// (whose body is the same rnn.matmul on its arguments) on first use.
+  static void outline(MatmulOp op, PatternRewriter &rewriter) {
+    Location loc = op.getLoc();
+    auto module = op->getParentOfType<ModuleOp>();
+    std::string name = kernelName(op);
+    SmallVector<Value> arguments;
+    SmallVector<Type> argumentTypes;
+    for (Value operand : op->getOperands()) {
+      auto type = withDynamicLayout(cast<MemRefType>(operand.getType()));
+      argumentTypes.push_back(type);
+      arguments.push_back(
+          operand.getType() == type
+              ? operand
+              : memref::CastOp::create(rewriter, loc, type, operand));
+    }
+    if (!module.lookupSymbol(name)) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToEnd(module.getBody());
+      auto kernel = func::FuncOp::create(
+          rewriter, loc, name, rewriter.getFunctionType(argumentTypes, {}));
+      kernel.setPrivate();
+      kernel->setAttr(kKernelAttr, rewriter.getUnitAttr());
+      // Local to the object: two models linked into one program each have
+      // their own.
+      kernel->setAttr("llvm.linkage",
+                      LLVM::LinkageAttr::get(rewriter.getContext(),
+                                             LLVM::Linkage::Internal));
+      Block *body = kernel.addEntryBlock();
+      rewriter.setInsertionPointToStart(body);
+      IRMapping mapping;
+      mapping.map(op->getOperands(), body->getArguments());
+      rewriter.clone(*op, mapping);
+      func::ReturnOp::create(rewriter, loc);
+    }
+    rewriter.replaceOpWithNewOp<func::CallOp>(op, name, TypeRange{}, arguments);
   }
 
   MatmulTiling tiling;

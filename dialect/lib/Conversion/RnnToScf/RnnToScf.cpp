@@ -370,7 +370,8 @@ struct ConvertRnnToScfPass
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateRnnToScfConversionPatterns(
-        patterns, MatmulTiling{vectorWidth, tileRows, tileVectors});
+        patterns,
+        MatmulTiling{vectorWidth, tileRows, tileVectors, outlineKernels});
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
