@@ -142,3 +142,48 @@ func.func @negative_layer_is_untouched(%x: memref<5x2x3xf32>, %w_ih: memref<4x3x
       {nonlinearity = #rnn.nonlinearity<tanh>}
   return
 }
+
+// -----
+
+/// With weight_scratch, each layer and direction takes the next matrices of
+/// it for its transposed weights, in parameter order: (I, H) then (H, H),
+/// each row padded to 32 floats for H = 4 (getTransposedWeightStride).
+/// Layer 0 forward: W_ih^T at 0 (3 rows), W_hh^T at 96 (4 rows); layer 0
+/// reverse from 224; layer 1 (input 8 = 2H) from 448.
+
+// CHECK-LABEL: func @weight_scratch
+// CHECK-SAME:    %[[WS:[a-z0-9_]+]]: memref<1344xf32>
+// CHECK:         %[[F_IH:[a-z0-9_]+]] = memref.subview %[[WS]][0] [96] [1]
+// CHECK:         %[[F_IH_2D:[a-z0-9_]+]] = memref.expand_shape %[[F_IH]] {{\[}}[0, 1]] output_shape [3, 32]
+// CHECK:         %[[F_IH_T:[a-z0-9_]+]] = memref.subview %[[F_IH_2D]][0, 0] [3, 4] [1, 1] : memref<3x32xf32{{.*}}> to memref<3x4xf32, strided<[32, 1]{{.*}}>>
+// CHECK:         memref.subview %[[WS]][96] [128] [1]
+// CHECK:         rnn.layer {{.*}} transposed_weights(%[[F_IH_T]], %{{.*}} : memref<3x4xf32, strided<[32, 1]{{.*}}>>, memref<4x4xf32, strided<[32, 1]{{.*}}>>)
+// CHECK:         memref.subview %[[WS]][224] [96] [1]
+// CHECK:         memref.subview %[[WS]][320] [128] [1]
+// CHECK:         rnn.layer {{.*}} transposed_weights({{.*}}) {nonlinearity = #rnn.nonlinearity<tanh>, reverse}
+// CHECK:         memref.subview %[[WS]][448] [256] [1]
+// CHECK:         memref.subview %[[WS]][704] [128] [1]
+// CHECK:         rnn.layer {{.*}} transposed_weights({{.*}} : memref<8x4xf32, strided<[32, 1]{{.*}}>>, memref<4x4xf32, strided<[32, 1]{{.*}}>>)
+// CHECK:         memref.subview %[[WS]][832] [256] [1]
+// CHECK:         memref.subview %[[WS]][1088] [128] [1]
+// CHECK:         rnn.layer
+func.func @weight_scratch(
+    %x: memref<5x?x3xf32>,
+    %w_ih0: memref<4x3xf32>, %w_hh0: memref<4x4xf32>,
+    %w_ih0r: memref<4x3xf32>, %w_hh0r: memref<4x4xf32>,
+    %w_ih1: memref<4x8xf32>, %w_hh1: memref<4x4xf32>,
+    %w_ih1r: memref<4x8xf32>, %w_hh1r: memref<4x4xf32>,
+    %y: memref<5x?x8xf32>, %h_n: memref<4x?x4xf32>,
+    %scratch: memref<2x5x?x8xf32>, %ws: memref<1344xf32>) {
+  rnn.stacked_rnn %x : memref<5x?x3xf32>
+      weights(%w_ih0, %w_hh0, %w_ih0r, %w_hh0r, %w_ih1, %w_hh1, %w_ih1r,
+              %w_hh1r : memref<4x3xf32>, memref<4x4xf32>, memref<4x3xf32>,
+              memref<4x4xf32>, memref<4x8xf32>, memref<4x4xf32>,
+              memref<4x8xf32>, memref<4x4xf32>)
+      outs(%y, %h_n : memref<5x?x8xf32>, memref<4x?x4xf32>)
+      scratch(%scratch : memref<2x5x?x8xf32>)
+      weight_scratch(%ws : memref<1344xf32>)
+      {hidden_size = 4 : i64, num_layers = 2 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false, bidirectional}
+  return
+}

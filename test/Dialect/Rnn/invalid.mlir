@@ -716,3 +716,104 @@ func.func @cross_entropy_float_labels(%logits: memref<?x5xf32>,
       outs(%loss : memref<f32>)
   return
 }
+
+// -----
+
+func.func @matmul_depth_mismatch(%a: memref<?x8xf32>, %b: memref<7x16xf32>,
+                                 %c: memref<?x16xf32>) {
+  // expected-error @+1 {{'rnn.matmul' op rhs dimension 0 (7) does not match lhs dimension 1 (8)}}
+  rnn.matmul %a, %b : memref<?x8xf32>, memref<7x16xf32>
+      outs(%c : memref<?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @matmul_rank_combination(%a: memref<?x?x8xf32>, %b: memref<4x8x16xf32>,
+                                   %c: memref<?x?x16xf32>) {
+  // expected-error @+1 {{'rnn.matmul' op expects lhs, rhs and result of ranks 2, 2, 2 (plain), 3, 2, 3 (time-major rows) or 3, 3, 2 (batch-reduce), got 3, 3, 3}}
+  rnn.matmul %a, %b : memref<?x?x8xf32>, memref<4x8x16xf32>
+      outs(%c : memref<?x?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @matmul_time_major_rows(%a: memref<5x?x8xf32>, %b: memref<8x16xf32>,
+                                  %c: memref<4x?x16xf32>) {
+  // expected-error @+1 {{'rnn.matmul' op result dimension 0 (4) does not match lhs dimension 0 (5)}}
+  rnn.matmul %a, %b : memref<5x?x8xf32>, memref<8x16xf32>
+      outs(%c : memref<4x?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @matmul_batch_reduce_steps(%a: memref<5x16x?xf32>,
+                                     %b: memref<4x?x8xf32>,
+                                     %c: memref<16x8xf32>) {
+  // expected-error @+1 {{'rnn.matmul' op rhs dimension 0 (4) does not match lhs dimension 0 (5)}}
+  rnn.matmul %a, %b : memref<5x16x?xf32>, memref<4x?x8xf32>
+      outs(%c : memref<16x8xf32>)
+  return
+}
+
+// -----
+
+func.func @matmul_strided_rhs(%a: memref<?x8xf32>,
+                              %b: memref<8x16xf32, strided<[1, 8]>>,
+                              %c: memref<?x16xf32>) {
+  // expected-error @+1 {{'rnn.matmul' op rhs must be contiguous along its last dimension (stride 1)}}
+  rnn.matmul %a, %b : memref<?x8xf32>, memref<8x16xf32, strided<[1, 8]>>
+      outs(%c : memref<?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @matmul_bias_size(%a: memref<?x8xf32>, %b: memref<8x16xf32>,
+                            %bias: memref<15xf32>, %c: memref<?x16xf32>) {
+  // expected-error @+1 {{'rnn.matmul' op bias dimension 0 (15) does not match rhs dimension 1 (16)}}
+  rnn.matmul %a, %b bias(%bias : memref<15xf32>)
+      : memref<?x8xf32>, memref<8x16xf32> outs(%c : memref<?x16xf32>)
+  return
+}
+
+// -----
+
+func.func @matmul_alias(%a: memref<16x16xf32>, %b: memref<16x16xf32>) {
+  // expected-error @+1 {{'rnn.matmul' op result must not alias lhs or rhs}}
+  rnn.matmul %a, %b : memref<16x16xf32>, memref<16x16xf32>
+      outs(%a : memref<16x16xf32>)
+  return
+}
+
+// -----
+
+func.func @layer_transposed_weight_shape(
+    %x: memref<5x2x3xf32>, %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>,
+    %y: memref<5x2x4xf32>, %state: memref<2x4xf32>,
+    %wt_ih: memref<4x3xf32>, %wt_hh: memref<4x4xf32>) {
+  // expected-error @+1 {{'rnn.layer' op transposed weight_ih dimension 0 (4) does not match weight_ih dimension 1 (3)}}
+  rnn.layer %x : memref<5x2x3xf32>
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outs(%y, %state : memref<5x2x4xf32>, memref<2x4xf32>)
+      transposed_weights(%wt_ih, %wt_hh : memref<4x3xf32>, memref<4x4xf32>)
+      {nonlinearity = #rnn.nonlinearity<tanh>}
+  return
+}
+
+// -----
+
+func.func @stacked_weight_scratch_too_small(
+    %x: memref<5x2x3xf32>, %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>,
+    %y: memref<5x2x4xf32>, %h_n: memref<1x2x4xf32>, %ws: memref<100xf32>) {
+  // expected-error @+1 {{'rnn.stacked_rnn' op weight_scratch must hold at least 224 floats, got 100}}
+  rnn.stacked_rnn %x : memref<5x2x3xf32>
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outs(%y, %h_n : memref<5x2x4xf32>, memref<1x2x4xf32>)
+      weight_scratch(%ws : memref<100xf32>)
+      {hidden_size = 4 : i64, num_layers = 1 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
+  return
+}

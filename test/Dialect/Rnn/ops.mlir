@@ -211,3 +211,58 @@ func.func @losses(%y: memref<?x1xf32>, %t: memref<?x1xf32>,
       : memref<?x?x3xf32>, memref<?x?xi32> outs(%loss : memref<f32>)
   return
 }
+
+// CHECK-LABEL: func @matmul_forms
+// CHECK:         rnn.matmul %{{.*}}, %{{.*}} : memref<?x8xf32>, memref<8x16xf32> outs(%{{.*}} : memref<?x16xf32>)
+// CHECK-NOT:       {
+// CHECK:         rnn.matmul %{{.*}}, %{{.*}} bias(%{{.*}} : memref<16xf32>) : memref<?x16xf32>, memref<16x16xf32, strided<[32, 1]>> outs(%{{.*}} : memref<?x16xf32>) {accumulate, nonlinearity = #rnn.nonlinearity<relu>}
+// CHECK:         rnn.matmul %{{.*}}, %{{.*}} : memref<4x?x8xf32>, memref<8x16xf32> outs(%{{.*}} : memref<4x?x16xf32>)
+// CHECK:         rnn.matmul %{{.*}}, %{{.*}} : memref<4x16x?xf32, strided<[?, 1, 16]>>, memref<4x?x8xf32> outs(%{{.*}} : memref<16x8xf32>) {accumulate}
+func.func @matmul_forms(%a: memref<?x8xf32>, %b: memref<8x16xf32>,
+                        %c: memref<?x16xf32>, %h: memref<?x16xf32>,
+                        %wt: memref<16x16xf32, strided<[32, 1]>>,
+                        %bias: memref<16xf32>, %x: memref<4x?x8xf32>,
+                        %y: memref<4x?x16xf32>,
+                        %g: memref<4x16x?xf32, strided<[?, 1, 16]>>,
+                        %dw: memref<16x8xf32>) {
+  rnn.matmul %a, %b : memref<?x8xf32>, memref<8x16xf32>
+      outs(%c : memref<?x16xf32>)
+  rnn.matmul %h, %wt bias(%bias : memref<16xf32>)
+      : memref<?x16xf32>, memref<16x16xf32, strided<[32, 1]>>
+      outs(%c : memref<?x16xf32>)
+      {accumulate, nonlinearity = #rnn.nonlinearity<relu>}
+  rnn.matmul %x, %b : memref<4x?x8xf32>, memref<8x16xf32>
+      outs(%y : memref<4x?x16xf32>)
+  rnn.matmul %g, %x : memref<4x16x?xf32, strided<[?, 1, 16]>>,
+      memref<4x?x8xf32> outs(%dw : memref<16x8xf32>) {accumulate}
+  return
+}
+
+// CHECK-LABEL: func @layer_and_stack_with_weight_scratch
+// CHECK:         rnn.layer {{.*}} outs(%{{.*}}, %{{.*}} : memref<5x?x4xf32>, memref<?x4xf32>) transposed_weights(%{{.*}}, %{{.*}} : memref<3x4xf32>, memref<4x4xf32>) {nonlinearity = #rnn.nonlinearity<tanh>}
+// CHECK:         rnn.stacked_rnn {{.*}} weight_scratch(%{{.*}} : memref<224xf32>)
+// CHECK:         rnn.cell_grad {{.*}} grads(%{{.*}}, %{{.*}} : memref<?x4xf32>, memref<?x4xf32>) {nonlinearity
+func.func @layer_and_stack_with_weight_scratch(
+    %x: memref<5x?x3xf32>, %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>,
+    %y: memref<5x?x4xf32>, %state: memref<?x4xf32>, %h_n: memref<1x?x4xf32>,
+    %wt_ih: memref<3x4xf32>, %wt_hh: memref<4x4xf32>, %ws: memref<224xf32>,
+    %x_t: memref<?x3xf32>, %y_t: memref<?x4xf32>, %h0: memref<?x4xf32>,
+    %dy: memref<?x4xf32>, %dh: memref<?x4xf32>, %t: index) {
+  rnn.layer %x : memref<5x?x3xf32>
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outs(%y, %state : memref<5x?x4xf32>, memref<?x4xf32>)
+      transposed_weights(%wt_ih, %wt_hh : memref<3x4xf32>, memref<4x4xf32>)
+      {nonlinearity = #rnn.nonlinearity<tanh>}
+  rnn.stacked_rnn %x : memref<5x?x3xf32>
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outs(%y, %h_n : memref<5x?x4xf32>, memref<1x?x4xf32>)
+      weight_scratch(%ws : memref<224xf32>)
+      {hidden_size = 4 : i64, num_layers = 1 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
+  rnn.cell_grad %x_t, %y_t, %y_t, %h0 at %t, %t
+      : memref<?x3xf32>, memref<?x4xf32>, memref<?x4xf32>, memref<?x4xf32>
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      grads(%dy, %dh : memref<?x4xf32>, memref<?x4xf32>)
+      {nonlinearity = #rnn.nonlinearity<tanh>}
+  return
+}
