@@ -266,7 +266,6 @@ compileModel(const rnnc::ModelSpec &spec, MLIRContext &context,
   rnnc::CodegenOptions codegenOptions;
   codegenOptions.optLevel = optLevel;
   codegenOptions.targetCPU = targetCPU;
-  rnnc::initializeNativeTarget();
   auto tm = rnnc::createTargetMachine(codegenOptions);
   if (!tm)
     return tm.takeError();

@@ -196,7 +196,6 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   rnnc::CodegenOptions codegenOptions;
   codegenOptions.optLevel = optLevel;
   codegenOptions.targetCPU = targetCPU;
-  rnnc::initializeNativeTarget();
   auto tm = rnnc::createTargetMachine(codegenOptions);
   if (!tm)
     return reportError(tm.takeError());
