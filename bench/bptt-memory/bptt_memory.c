@@ -7,6 +7,7 @@
 // reports, the peak RSS growth over the process's state before it allocated
 // anything, and the median time of one step.
 
+#include "bench_clock.h"
 #include "checkpointed.h"
 #include "store_all.h"
 #include "truncated.h"
@@ -20,7 +21,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 typedef int64_t (*WorkspaceSizeFn)(int64_t, int64_t);
@@ -38,17 +38,6 @@ static long peakRssKiB(void) {
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss;
-}
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int compareDoubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
 }
 
 /// Runs `repeats` steps of one strategy; returns 0 on success.
@@ -74,13 +63,13 @@ static int run(const struct Strategy *s, int64_t steps, int64_t batch,
     target[b] = cosf((float)b);
   float loss = 0.0f;
   for (int r = 0; r < repeats; ++r) {
-    double start = now();
+    double start = benchClockSeconds();
     if (s->lossAndGrad(params, batch, steps, x, NULL, NULL, target, &loss,
                        grads, NULL, NULL, workspace) != 0)
       return 1;
-    times[r] = now() - start;
+    times[r] = benchClockSeconds() - start;
   }
-  qsort(times, repeats, sizeof(double), compareDoubles);
+  qsort(times, repeats, sizeof(double), benchCompareDoubles);
   printf("| %-12s | %10.2f MB | %10.2f MB | %9.2f ms | %.6f |\n", s->name,
          (double)workspaceBytes / 1e6,
          (double)(peakRssKiB() - baseline) * 1024.0 / 1e6,

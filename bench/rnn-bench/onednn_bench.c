@@ -188,35 +188,21 @@ static int tncMemory(struct Model *m, int64_t width, dnnl_memory_t *out) {
   return newMemory(m, &md, NULL, out);
 }
 
-/// The three weight descriptors of a segment in the user format.
-static int userWeightDescs(const struct Model *m, const struct Segment *seg,
-                           dnnl_memory_desc_t md[3]) {
+/// The three weight descriptors of a segment: in the user format (ldigo,
+/// ldigo, ldgo), or, with `anyFormat`, left for the primitive to choose.
+static int weightDescs(const struct Model *m, const struct Segment *seg,
+                       int anyFormat, dnnl_memory_desc_t md[3]) {
   const struct BenchShape *s = m->shape;
   dnnl_dims_t wl = {seg->layers, s->directions, seg->inputWidth, 1,
                     s->hiddenSize};
   dnnl_dims_t wi = {seg->layers, s->directions, s->hiddenSize, 1,
                     s->hiddenSize};
   dnnl_dims_t b = {seg->layers, s->directions, 1, s->hiddenSize};
-  DNNL_CHECK(dnnl_memory_desc_init_by_tag(&md[0], 5, wl, dnnl_f32, dnnl_ldigo));
-  DNNL_CHECK(dnnl_memory_desc_init_by_tag(&md[1], 5, wi, dnnl_f32, dnnl_ldigo));
-  DNNL_CHECK(dnnl_memory_desc_init_by_tag(&md[2], 4, b, dnnl_f32, dnnl_ldgo));
-  return 0;
-}
-
-static int anyWeightDescs(const struct Model *m, const struct Segment *seg,
-                          dnnl_memory_desc_t md[3]) {
-  const struct BenchShape *s = m->shape;
-  dnnl_dims_t wl = {seg->layers, s->directions, seg->inputWidth, 1,
-                    s->hiddenSize};
-  dnnl_dims_t wi = {seg->layers, s->directions, s->hiddenSize, 1,
-                    s->hiddenSize};
-  dnnl_dims_t b = {seg->layers, s->directions, 1, s->hiddenSize};
-  DNNL_CHECK(dnnl_memory_desc_init_by_tag(&md[0], 5, wl, dnnl_f32,
-                                          dnnl_format_tag_any));
-  DNNL_CHECK(dnnl_memory_desc_init_by_tag(&md[1], 5, wi, dnnl_f32,
-                                          dnnl_format_tag_any));
-  DNNL_CHECK(dnnl_memory_desc_init_by_tag(&md[2], 4, b, dnnl_f32,
-                                          dnnl_format_tag_any));
+  dnnl_format_tag_t weights = anyFormat ? dnnl_format_tag_any : dnnl_ldigo;
+  dnnl_format_tag_t bias = anyFormat ? dnnl_format_tag_any : dnnl_ldgo;
+  DNNL_CHECK(dnnl_memory_desc_init_by_tag(&md[0], 5, wl, dnnl_f32, weights));
+  DNNL_CHECK(dnnl_memory_desc_init_by_tag(&md[1], 5, wi, dnnl_f32, weights));
+  DNNL_CHECK(dnnl_memory_desc_init_by_tag(&md[2], 4, b, dnnl_f32, bias));
   return 0;
 }
 
@@ -334,7 +320,7 @@ static int unpackGrads(struct Model *m, struct Segment *seg,
   const struct BenchShape *s = m->shape;
   int64_t H = s->hiddenSize, D = s->directions, C = seg->inputWidth;
   dnnl_memory_desc_t userMd[3];
-  if (userWeightDescs(m, seg, userMd))
+  if (weightDescs(m, seg, 0, userMd))
     return 1;
   float *user[3];
   for (int i = 0; i < 3; ++i) {
@@ -394,7 +380,7 @@ static int buildSegment(struct Model *m, struct Segment *seg) {
   DNNL_CHECK(dnnl_memory_get_memory_desc(seg->srcLayer, &srcMd));
   DNNL_CHECK(dnnl_memory_get_memory_desc(seg->dstLayer, &dstMd));
   dnnl_memory_desc_t userMd[3], anyMd[3];
-  if (userWeightDescs(m, seg, userMd) || anyWeightDescs(m, seg, anyMd))
+  if (weightDescs(m, seg, 0, userMd) || weightDescs(m, seg, 1, anyMd))
     return 1;
 
   dnnl_memory_desc_t iterMd;
@@ -432,7 +418,7 @@ static int buildSegment(struct Model *m, struct Segment *seg) {
   DNNL_CHECK(dnnl_memory_get_memory_desc(seg->diffSrcLayer, &diffSrcMd));
   DNNL_CHECK(dnnl_memory_get_memory_desc(seg->diffDstLayer, &diffDstMd));
   dnnl_memory_desc_t anyDiffMd[3];
-  if (anyWeightDescs(m, seg, anyDiffMd))
+  if (weightDescs(m, seg, 1, anyDiffMd))
     return 1;
   dnnl_rnn_desc_t bwdDesc;
   DNNL_CHECK(dnnl_vanilla_rnn_backward_desc_init(

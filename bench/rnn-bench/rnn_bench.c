@@ -17,6 +17,7 @@
 // merges them), a readable progress log on stderr.
 
 #include "rnn_bench.h"
+#include "bench_clock.h"
 
 #include "rnnb_basic.h"
 #include "rnnb_char_bi.h"
@@ -33,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -226,16 +226,7 @@ static int parseOptions(int argc, char **argv) {
 // Timing
 //===----------------------------------------------------------------------===//
 
-double benchNow(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int compareDoubles(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
+double benchNow(void) { return benchClockSeconds(); }
 
 /// The p-quantile of sorted `v` (linear interpolation between order
 /// statistics, numpy's default).
@@ -273,7 +264,7 @@ int benchMeasure(BenchRunFn run, void *ctx, struct BenchStats *stats) {
     }
     total += times[n++];
   }
-  qsort(times, n, sizeof(double), compareDoubles);
+  qsort(times, n, sizeof(double), benchCompareDoubles);
   stats->runs = n;
   stats->min = times[0];
   stats->max = times[n - 1];
@@ -368,7 +359,7 @@ static int measureCompile(const struct BenchShape *s) {
   rmdir(dir);
   if (failed)
     return 1;
-  qsort(times, runs, sizeof(double), compareDoubles);
+  qsort(times, runs, sizeof(double), benchCompareDoubles);
   printf("{\"type\":\"compile\",\"config\":\"%s\",\"runs\":%d,"
          "\"median_s\":%.6f,\"min_s\":%.6f,\"max_s\":%.6f,"
          "\"command\":\"rnnc specs/%s.rnn -o %s.o -O3 "

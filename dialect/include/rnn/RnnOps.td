@@ -390,6 +390,14 @@ def Rnn_MatmulOp : Rnn_Op<"matmul"> {
     `:` type($lhs) `,` type($rhs)
     `outs` `(` $result `:` type($result) `)` attr-dict
   }];
+  let builders = [
+    // result += lhs rhs: no bias, no activation (the backward products).
+    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs,
+                   "::mlir::Value":$result), [{
+      build($_builder, $_state, lhs, rhs, /*bias=*/::mlir::Value(), result,
+            /*accumulate=*/true, /*nonlinearity=*/nullptr);
+    }]>
+  ];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// Whether the product sums over a leading dimension of lhs and rhs.

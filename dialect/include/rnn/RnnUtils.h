@@ -32,6 +32,10 @@ Value viewSlice(OpBuilder &builder, Location loc, Value source,
 OpFoldResult dimAsFoldResult(OpBuilder &builder, Location loc, Value memref,
                              unsigned dim);
 
+/// A view of `memref` (rank 2 or 3) with its last two dimensions swapped:
+/// `(M, N)` as `(N, M)`, `(S, M, N)` as `(S, N, M)`.
+Value transposeInnerDims(OpBuilder &builder, Location loc, Value memref);
+
 /// The row stride, in floats, of a transposed weight matrix with `columns`
 /// columns in weight scratch: rows start on 64-byte boundaries, and the
 /// stride is never a multiple of 4 KiB, whose rows would all map to the same

@@ -28,6 +28,16 @@ Value rnn::viewSlice(OpBuilder &builder, Location loc, Value source,
                                    sizes, strides);
 }
 
+Value rnn::transposeInnerDims(OpBuilder &builder, Location loc, Value memref) {
+  unsigned rank = cast<MemRefType>(memref.getType()).getRank();
+  SmallVector<unsigned> permutation = llvm::to_vector(llvm::seq(0u, rank));
+  std::swap(permutation[rank - 2], permutation[rank - 1]);
+  return memref::TransposeOp::create(
+      builder, loc, memref,
+      AffineMapAttr::get(
+          AffineMap::getPermutationMap(permutation, builder.getContext())));
+}
+
 int64_t rnn::getTransposedWeightStride(int64_t columns) {
   return llvm::alignTo(columns, 16) + 16;
 }

@@ -225,20 +225,6 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
     Location loc = op.getLoc();
     Value input = op.getInput(), output = op.getOutput();
     Value grads = op.getOutputGrad(), weightHhGrad = op.getWeightHhGrad();
-    auto accumulateProduct = [&](Value lhs, Value rhs, Value result) {
-      MatmulOp::create(rewriter, loc, lhs, rhs, /*bias=*/Value(), result,
-                       /*accumulate=*/true, /*nonlinearity=*/nullptr);
-    };
-    auto transposeInner = [&](Value buffer) -> Value {
-      unsigned rank = cast<MemRefType>(buffer.getType()).getRank();
-      SmallVector<unsigned> permutation = rank == 3
-                                              ? SmallVector<unsigned>{0, 2, 1}
-                                              : SmallVector<unsigned>{1, 0};
-      return memref::TransposeOp::create(
-          rewriter, loc, buffer,
-          AffineMapAttr::get(AffineMap::getPermutationMap(
-              permutation, rewriter.getContext())));
-    };
     OpFoldResult zero = rewriter.getIndexAttr(0),
                  one = rewriter.getIndexAttr(1);
     OpFoldResult batch = dimAsFoldResult(rewriter, loc, input, 1);
@@ -250,8 +236,9 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
     };
 
     if (Value inputGrad = op.getInputGrad())
-      accumulateProduct(grads, op.getWeightIh(), inputGrad);
-    accumulateProduct(transposeInner(grads), input, op.getWeightIhGrad());
+      MatmulOp::create(rewriter, loc, grads, op.getWeightIh(), inputGrad);
+    MatmulOp::create(rewriter, loc, transposeInnerDims(rewriter, loc, grads),
+                     input, op.getWeightIhGrad());
 
     // Every step but the first in forward order follows the output of the
     // step before it: t-1 going forward, t+1 in reverse.
@@ -261,14 +248,17 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
     OpFoldResult preceding = op.getReverse() ? one : zero;
     Value followingGrads = steps(grads, following, last);
     Value precedingOutputs = steps(output, preceding, last);
-    accumulateProduct(transposeInner(followingGrads), precedingOutputs,
-                      weightHhGrad);
+    MatmulOp::create(rewriter, loc,
+                     transposeInnerDims(rewriter, loc, followingGrads),
+                     precedingOutputs, weightHhGrad);
     // The first step follows h0.
     Value first = op.getReverse() ? last : Value();
     OpFoldResult firstStep = first ? OpFoldResult(first) : zero;
     Value firstGrads = viewSlice(rewriter, loc, grads, {firstStep, zero, zero},
                                  {one, batch, hiddenSize}, {1, 2});
-    accumulateProduct(transposeInner(firstGrads), op.getH0(), weightHhGrad);
+    MatmulOp::create(rewriter, loc,
+                     transposeInnerDims(rewriter, loc, firstGrads), op.getH0(),
+                     weightHhGrad);
     if (op.getReverse() && op.getLengths())
       emitShortSequenceFixup(rewriter, op, seqLen);
   }

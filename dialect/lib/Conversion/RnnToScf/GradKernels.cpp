@@ -15,6 +15,7 @@
 
 #include "KernelBuilder.h"
 #include "rnn/Passes.h"
+#include "rnn/RnnUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -218,17 +219,13 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
     });
 
     // 2. The weight gradients: (H, B) x (B, in) products.
-    auto accumulateProduct = [&](Value lhs, Value rhs, Value result) {
-      MatmulOp::create(rewriter, loc, lhs, rhs, /*bias=*/Value(), result,
-                       /*accumulate=*/true, /*nonlinearity=*/nullptr);
-    };
     if (op.getWeightIhGrad())
       emitWeightGrads(kb, op, stepped, time64, prevTime64);
 
     // 3. The gradients flowing back: (B, H) x (H, in) products.
     if (Value inputGrad = op.getInputGrad())
-      accumulateProduct(outputGrad, op.getWeightIh(), inputGrad);
-    accumulateProduct(outputGrad, op.getWeightHh(), stateGrad);
+      MatmulOp::create(rewriter, loc, outputGrad, op.getWeightIh(), inputGrad);
+    MatmulOp::create(rewriter, loc, outputGrad, op.getWeightHh(), stateGrad);
     rewriter.eraseOp(op);
     return success();
   }
@@ -243,24 +240,19 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
     Value lengths = op.getLengths();
     Value batch = kb.dim(input, 0);
     Value hiddenSize = kb.dim(op.getOutput(), 1);
-    auto accumulateProduct = [&](Value lhs, Value rhs, Value result) {
-      MatmulOp::create(rewriter, loc, lhs, rhs, /*bias=*/Value(), result,
-                       /*accumulate=*/true, /*nonlinearity=*/nullptr);
-    };
-    Value gradTransposed = memref::TransposeOp::create(
-        rewriter, loc, outputGrad,
-        AffineMapAttr::get(AffineMap::getPermutationMap(
-            ArrayRef<unsigned>{1, 0}, rewriter.getContext())));
-    accumulateProduct(gradTransposed, input, op.getWeightIhGrad());
+    Value gradTransposed = transposeInnerDims(rewriter, loc, outputGrad);
+    MatmulOp::create(rewriter, loc, gradTransposed, input,
+                     op.getWeightIhGrad());
     auto ifStepped = scf::IfOp::create(rewriter, loc, stepped,
                                        /*withElseRegion=*/true);
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(ifStepped.thenBlock());
-      accumulateProduct(gradTransposed, op.getPrevOutput(),
-                        op.getWeightHhGrad());
+      MatmulOp::create(rewriter, loc, gradTransposed, op.getPrevOutput(),
+                       op.getWeightHhGrad());
       rewriter.setInsertionPointToStart(ifStepped.elseBlock());
-      accumulateProduct(gradTransposed, op.getH0(), op.getWeightHhGrad());
+      MatmulOp::create(rewriter, loc, gradTransposed, op.getH0(),
+                       op.getWeightHhGrad());
     }
     if (lengths) {
       // A reverse-direction sequence starts where prev_time (t+1) is past
