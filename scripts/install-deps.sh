@@ -10,6 +10,8 @@ PACKAGES=(
   cmake ninja-build g++ git clang-format
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libfmt-dev libgtest-dev nlohmann-json3-dev
+  # LLVM's OpenMP runtime: what rnnc --parallel code calls (and its tests)
+  libomp-dev
   # Golden data (PyTorch reference) and plots
   python3-torch python3-numpy libopenblas0-openmp
   # The benchmark's oneDNN peer (bench/rnn-bench)

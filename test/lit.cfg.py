@@ -37,3 +37,8 @@ llvm_config.add_tool_substitutions(
 
 if config.sanitizers:
     config.available_features.add("asan")
+
+# LLVM's OpenMP runtime, which code compiled with --parallel calls.
+if config.openmp_library and not config.openmp_library.endswith("NOTFOUND"):
+    config.available_features.add("libomp")
+    config.substitutions.append(("%libomp", config.openmp_library))

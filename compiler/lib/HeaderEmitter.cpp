@@ -32,9 +32,9 @@ namespace {
 class HeaderWriter {
 public:
   HeaderWriter(const ModelSpec &spec, const ParamLayout &layout,
-               llvm::raw_ostream &os, const BpttStrategy &bptt)
+               llvm::raw_ostream &os, const BpttStrategy &bptt, bool parallel)
       : spec(spec), layout(layout), os(os), name(spec.name),
-        upper(toMacroName(spec.name)), bptt(bptt) {}
+        upper(toMacroName(spec.name)), bptt(bptt), parallel(parallel) {}
 
   void write();
 
@@ -67,6 +67,7 @@ private:
   void writeWrapped(llvm::StringRef text);
 
   void writeBanner();
+  void writeThreading();
   void writeParamInfoType();
   void writeModelMacros();
   void writeParamOffsets();
@@ -80,6 +81,7 @@ private:
   std::string name;
   std::string upper;
   BpttStrategy bptt;
+  bool parallel;
 };
 
 } // namespace
@@ -488,6 +490,7 @@ void HeaderWriter::write() {
   os << "/* Version of the generated interface; bumped on incompatible "
         "changes. */\n"
      << "#define RNNC_HEADER_VERSION 1\n\n";
+  writeThreading();
   writeParamInfoType();
   writeModelMacros();
   writeParamOffsets();
@@ -498,7 +501,21 @@ void HeaderWriter::write() {
   os << "#endif /* " << guard << " */\n";
 }
 
+void HeaderWriter::writeThreading() {
+  if (parallel)
+    os << "/* Compiled with rnnc --parallel: the large matrix products run "
+          "on OpenMP\n"
+       << " * threads. Link the program with LLVM's OpenMP runtime (libomp, "
+          "not GCC's\n"
+       << " * libgomp); OMP_NUM_THREADS or omp_set_num_threads() sets the "
+          "threads. */\n";
+  else
+    os << "/* Single-threaded code (rnnc without --parallel). */\n";
+  os << "#define " << upper << "_PARALLEL " << (parallel ? 1 : 0) << "\n\n";
+}
+
 void rnnc::emitModelHeader(const ModelSpec &spec, const ParamLayout &layout,
-                           llvm::raw_ostream &os, const BpttStrategy &bptt) {
-  HeaderWriter(spec, layout, os, bptt).write();
+                           llvm::raw_ostream &os, const BpttStrategy &bptt,
+                           bool parallel) {
+  HeaderWriter(spec, layout, os, bptt, parallel).write();
 }

@@ -16,6 +16,7 @@
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/Extensions/InlinerExtension.h"
@@ -23,9 +24,11 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -35,9 +38,10 @@ void rnnc::registerPipelineDialects(DialectRegistry &registry) {
                   math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
                   linalg::LinalgDialect, affine::AffineDialect,
                   vector::VectorDialect, LLVM::LLVMDialect, ub::UBDialect,
-                  cf::ControlFlowDialect>();
+                  cf::ControlFlowDialect, omp::OpenMPDialect>();
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
 }
 
 void rnnc::registerPipelineDialects(MLIRContext &context) {
@@ -91,12 +95,18 @@ void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
   kernelOptions.tileRows = options.matmul.tileRows;
   kernelOptions.tileVectors = options.matmul.tileVectors;
   kernelOptions.outlineKernels = options.matmul.outlineKernels;
+  kernelOptions.parallel = options.matmul.parallel;
+  kernelOptions.parallelMinMacs = options.matmul.parallelMinMacs;
   pm.addPass(rnn::createConvertRnnToScf(kernelOptions));
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (stage == Stage::Loops)
     return;
+  // The parallel products' scf.parallel loops become OpenMP work-sharing
+  // loops, which the LLVM IR translation outlines into __kmpc_fork_call.
+  if (options.matmul.parallel)
+    pm.addPass(createConvertSCFToOpenMPPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(rnn::createConvertRnnToLLVM());

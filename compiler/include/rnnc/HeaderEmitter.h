@@ -24,10 +24,12 @@ namespace rnnc {
 /// Writes the C header of model `spec` with parameter layout `layout` to
 /// `os`. The output depends only on its arguments (no timestamps, no
 /// absolute paths), so builds are reproducible.
-/// `bptt` is the backward-pass strategy the object was compiled with; the
-/// header records it.
+/// `bptt` is the backward-pass strategy the object was compiled with and
+/// `parallel` whether it runs products on OpenMP threads (rnnc --parallel);
+/// the header records both.
 void emitModelHeader(const ModelSpec &spec, const ParamLayout &layout,
-                     llvm::raw_ostream &os, const BpttStrategy &bptt = {});
+                     llvm::raw_ostream &os, const BpttStrategy &bptt = {},
+                     bool parallel = false);
 
 } // namespace rnnc
 

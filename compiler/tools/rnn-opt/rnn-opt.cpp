@@ -30,6 +30,11 @@ struct RnnPipelineOptions : public PassPipelineOptions<RnnPipelineOptions> {
       *this, "unroll",
       llvm::cl::desc("Time-loop unrolling: auto, none, full or a factor N"),
       llvm::cl::init("auto")};
+  Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run large matrix products on OpenMP threads (rnnc "
+                     "--parallel)"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -38,6 +43,7 @@ static void registerRnncPipelines() {
     return [stage](OpPassManager &pm, const RnnPipelineOptions &options) {
       rnnc::PipelineOptions pipelineOptions;
       pipelineOptions.unroll = options.unroll;
+      pipelineOptions.matmul.parallel = options.parallel;
       rnnc::buildLoweringPipeline(pm, stage, pipelineOptions);
     };
   };
@@ -58,6 +64,7 @@ int main(int argc, char **argv) {
   registerReconcileUnrealizedCastsPass();
   memref::registerExpandStridedMetadataPass();
   registerConvertLinalgToLoopsPass();
+  registerConvertSCFToOpenMPPass();
   registerRnncPipelines();
 
   DialectRegistry registry;

@@ -27,6 +27,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
@@ -101,6 +102,17 @@ static cl::opt<std::string> unroll("unroll", cl::init("auto"),
                                    cl::desc("Time-loop unrolling"),
                                    cl::sub(forwardCommand),
                                    cl::sub(gradCommand), cl::sub(trainCommand));
+
+static cl::opt<bool> parallel(
+    "parallel", cl::init(false),
+    cl::desc("Run the large matrix products on OpenMP threads, as rnnc "
+             "--parallel (loads libomp; OMP_NUM_THREADS sets the threads)"),
+    cl::sub(forwardCommand), cl::sub(gradCommand), cl::sub(trainCommand));
+static cl::opt<int64_t> parallelMinMacs(
+    "parallel-min-macs", cl::init(mlir::rnn::MatmulTiling().parallelMinMacs),
+    cl::desc("With --parallel: the multiply-adds from which a matrix product "
+             "runs on several threads"),
+    cl::sub(forwardCommand), cl::sub(gradCommand), cl::sub(trainCommand));
 
 static cl::opt<std::string>
     targetPath("target", cl::Required,
@@ -259,6 +271,19 @@ static rnnc::BpttStrategy bpttStrategy() {
   return bptt;
 }
 
+/// Makes LLVM's OpenMP runtime, which --parallel code calls, visible to the
+/// JIT's symbol lookup in this process.
+llvm::Error loadOpenMPRuntime() {
+  std::string message;
+  for (const char *name : {"libomp.so.5", "libomp.so"}) {
+    if (!llvm::sys::DynamicLibrary::LoadLibraryPermanently(name, &message))
+      return llvm::Error::success();
+  }
+  return fail("--parallel needs LLVM's OpenMP runtime (Debian: libomp5-14): "
+              "{}",
+              message);
+}
+
 /// Compiles `spec` with rnnc's pipeline and JITs it.
 llvm::Expected<std::unique_ptr<rnnc::JitModule>>
 compileModel(const rnnc::ModelSpec &spec, MLIRContext &context,
@@ -274,6 +299,11 @@ compileModel(const rnnc::ModelSpec &spec, MLIRContext &context,
   pipelineOptions.unroll = unroll;
   pipelineOptions.bptt = bpttStrategy();
   pipelineOptions.matmul = rnnc::selectMatmulTiling(**tm);
+  pipelineOptions.matmul.parallel = parallel;
+  pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
+  if (parallel)
+    if (llvm::Error error = loadOpenMPRuntime())
+      return std::move(error);
   OwningOpRef<ModuleOp> module =
       rnnc::buildModelModule(spec, context, pipelineOptions.bptt);
   if (!module)

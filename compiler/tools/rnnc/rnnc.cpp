@@ -100,6 +100,18 @@ static cl::opt<int64_t> checkpointBptt(
              "rest in the backward pass (default 0: store every state)"),
     cl::cat(rnncCategory));
 
+static cl::opt<bool> parallel(
+    "parallel",
+    cl::desc("Run the large matrix products on OpenMP threads (link the "
+             "program with libomp; OMP_NUM_THREADS sets the threads)"),
+    cl::init(false), cl::cat(rnncCategory));
+
+static cl::opt<int64_t> parallelMinMacs(
+    "parallel-min-macs", cl::init(mlir::rnn::MatmulTiling().parallelMinMacs),
+    cl::desc("With --parallel: the multiply-adds from which a matrix product "
+             "runs on several threads"),
+    cl::cat(rnncCategory));
+
 static cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check emitted diagnostics against expected-* comments"),
@@ -181,7 +193,7 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   if (emitAction == Emit::Header) {
     rnnc::ParamLayout layout = rnnc::ParamLayout::compute(*spec);
     return writeTo(".h", [&](llvm::raw_pwrite_stream &os) {
-      rnnc::emitModelHeader(*spec, layout, os, pipelineOptions.bptt);
+      rnnc::emitModelHeader(*spec, layout, os, pipelineOptions.bptt, parallel);
       return success();
     });
   }
@@ -200,6 +212,8 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   if (!tm)
     return reportError(tm.takeError());
   pipelineOptions.matmul = rnnc::selectMatmulTiling(**tm);
+  pipelineOptions.matmul.parallel = parallel;
+  pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
 
   rnnc::Stage stage =
       emitAction == Emit::Loops ? rnnc::Stage::Loops : rnnc::Stage::LLVMDialect;
@@ -248,7 +262,7 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   if (!header)
     return failure();
   rnnc::emitModelHeader(*spec, rnnc::ParamLayout::compute(*spec), header->os(),
-                        pipelineOptions.bptt);
+                        pipelineOptions.bptt, parallel);
   header->keep();
   return success();
 }

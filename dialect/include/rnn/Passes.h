@@ -34,12 +34,16 @@ namespace rnn {
 /// options): tiles of `tileRows` rows by `tileVectors` vectors of
 /// `vectorWidth` float32 lanes; `vectorWidth` 0 means scalar loops. With
 /// `outlineKernels`, each distinct vector kernel becomes one private
-/// function that the products call.
+/// function that the products call. With `parallel`, the tiles of a vector
+/// product of at least `parallelMinMacs` multiply-adds are spread over an
+/// scf.parallel loop.
 struct MatmulTiling {
   int64_t vectorWidth = 8;
   int64_t tileRows = 4;
   int64_t tileVectors = 2;
   bool outlineKernels = true;
+  bool parallel = false;
+  int64_t parallelMinMacs = 1 << 20;
 };
 
 /// Patterns lowering rnn.cell, rnn.commit_step, rnn.linear, rnn.embedding,

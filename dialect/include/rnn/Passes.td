@@ -176,6 +176,14 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
     of an unrolled time loop and the layers of a deep model share their
     kernels, which keeps compile time and code size in check.
 
+    With `parallel`, the (row block, column panel) pairs of every vector
+    product of at least `parallel-min-macs` multiply-adds form one
+    `scf.parallel` loop, for `convert-scf-to-openmp` to share among threads.
+    The pairs write disjoint tiles of the result and each sums its whole
+    reduction in the same order as the sequential kernel, so the result is
+    bitwise the same on any number of threads. Smaller products stay
+    sequential: waking the threads costs microseconds.
+
     Input: no `rnn.stacked_rnn` or `rnn.layer`. Output: only
     `rnn.from_ptr` is left of the rnn dialect.
   }];
@@ -189,7 +197,13 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
            "register tile">,
     Option<"outlineKernels", "outline-kernels", "bool", /*default=*/"true",
            "Emit each distinct vector kernel once, as a private function the "
-           "rnn.matmul ops call">
+           "rnn.matmul ops call">,
+    Option<"parallel", "parallel", "bool", /*default=*/"false",
+           "Spread the tiles of large vector rnn.matmul ops over an "
+           "scf.parallel loop">,
+    Option<"parallelMinMacs", "parallel-min-macs", "int64_t",
+           /*default=*/"1 << 20",
+           "Multiply-adds from which an rnn.matmul runs in parallel">
   ];
   let dependentDialects = [
     "::mlir::scf::SCFDialect",

@@ -16,8 +16,9 @@
 // CHECK-DAG:     %[[ZERO:[a-z0-9_]+]] = arith.constant dense<0.000000e+00> : vector<16xf32>
 // Blocks of 256 rows; in each, the full panel (a one-trip loop folded
 // away), 2-row tiles.
-// CHECK:         scf.for %[[BLOCK:[a-z0-9_]+]] = %c0 to %{{.*}} step %c256
-// CHECK:         scf.for %[[ROW:[a-z0-9_]+]] = %[[BLOCK]] to %{{.*}} step %c2
+// CHECK:         scf.for %[[BLOCK:[a-z0-9_]+]] = %c0 to %{{.*}} step %c1
+// CHECK-NEXT:      %[[START:[a-z0-9_]+]] = arith.muli %[[BLOCK]], %c256
+// CHECK:           scf.for %[[ROW:[a-z0-9_]+]] = %[[START]] to %{{.*}} step %c2
 // CHECK-NEXT:      %[[ROW1:[a-z0-9_]+]] = arith.addi %[[ROW]], %c1
 // CHECK:           %[[B0:[a-z0-9_]+]] = vector.load %[[BIAS]][%c0] : memref<20xf32>, vector<16xf32>
 // CHECK:           %[[OLD0:[a-z0-9_]+]] = vector.load %[[C]][%[[ROW]], %c0]
@@ -44,8 +45,9 @@
 // CHECK:           vector.maskedstore %[[C]][%{{.*}}, %c16], %[[MASK]]
 // The rows left over, one at a time, two vectors wide: all 20 columns in
 // one panel whose second vector is masked.
-// CHECK:         scf.for %{{.*}} step %c1 {
-// CHECK:           scf.for
+// CHECK:         scf.for %{{.*}} = %c0 to %{{.*}} step %c1 {
+// CHECK:           scf.for %{{.*}} step %c1 {
+// CHECK:             scf.for
 // CHECK-NEXT:        vector.load %[[W]][%{{.*}}, %c0]
 // CHECK-NEXT:        vector.maskedload %[[W]][%{{.*}}, %c16], %[[MASK]], %[[ZERO]]
 // CHECK-NEXT:        memref.load %[[A]]
@@ -73,7 +75,7 @@ func.func @plain_epilogue(%a: memref<?x8xf32>, %w: memref<8x20xf32>,
 // CHECK-SAME:    (%[[X:[a-z0-9_]+]]: memref<5x?x8xf32>, %[[W:[a-z0-9_]+]]: memref<8x16xf32>, %[[Y:[a-z0-9_]+]]: memref<5x?x16xf32>)
 // CHECK:         %[[B:[a-z0-9_]+]] = memref.dim %[[X]], %c1
 // CHECK:         %[[ROWS:[a-z0-9_]+]] = arith.muli %[[B]], %c5
-// CHECK:         scf.for %[[BLOCK:[a-z0-9_]+]] = %c0 to %[[ROWS]] step %c256
+// CHECK:         scf.for %[[BLOCK:[a-z0-9_]+]] = %c0 to %{{.*}} step %c1
 // CHECK:             scf.for %[[M:[a-z0-9_]+]] =
 // CHECK:               %[[T:[a-z0-9_]+]] = arith.divui %[[M]], %[[B]]
 // CHECK:               %[[BI:[a-z0-9_]+]] = arith.remui %[[M]], %[[B]]

@@ -27,6 +27,7 @@
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
@@ -109,8 +110,12 @@ struct ConvertRnnToLLVMPass
     target.addLegalOp<ModuleOp>();
     target.addIllegalDialect<RnnDialect>();
     LLVMTypeConverter converter(context);
+    // The work-sharing loops of parallel products (convert-scf-to-openmp)
+    // stay omp ops, on LLVM types, for the OpenMP translation to outline.
+    configureOpenMPToLLVMConversionLegality(target, converter);
     RewritePatternSet patterns(context);
     populateRnnToLLVMConversionPatterns(converter, patterns);
+    populateOpenMPToLLVMConversionPatterns(converter, patterns);
     populateSCFToControlFlowConversionPatterns(patterns);
     populateFuncToLLVMConversionPatterns(converter, patterns);
     arith::populateArithToLLVMConversionPatterns(converter, patterns);

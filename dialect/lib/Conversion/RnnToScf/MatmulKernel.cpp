@@ -15,8 +15,10 @@
 // the activation are applied to the registers before one store per vector,
 // so the epilogue costs no extra pass over memory.
 //
-// Loop order: column panels of V*W outer, row tiles inner, so a panel of
-// rhs (K x V*W floats) stays in cache while every row tile streams past it.
+// Loop order: row blocks, then column panels of V*W columns, then row
+// tiles, so a panel of rhs (K x V*W floats) stays in cache while every row
+// tile of the block streams past it. The (block, panel) pairs are
+// independent; with the `parallel` option they form an scf.parallel loop.
 // Rows left over (M mod R) run through a one-row variant of the kernel,
 // columns left over (N mod V*W) through a narrower panel whose last vector
 // is masked. With vector-width=0 the op becomes plain scalar loops, the
@@ -36,6 +38,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::rnn;
@@ -89,33 +93,42 @@ public:
   /// The register-blocked vector kernel; needs a static N.
   ///
   /// Cache blocking around the register tiles: the rows run in blocks of
-  /// kRowBlock, so that a block of lhs stays in cache while every column
-  /// panel of rhs passes; a batch-reduce product runs its reduction in
-  /// chunks of about kReductionBlock (s, k) pairs, accumulating into the
+  /// about kRowBlock, so that a block of lhs stays in cache while every
+  /// column panel of rhs passes; a batch-reduce product runs its reduction
+  /// in chunks of about kReductionBlock (s, k) pairs, accumulating into the
   /// result between chunks, so that the rhs panel of a chunk stays in
   /// cache while every row tile uses it.
+  ///
+  /// The (row block, column panel) pairs write disjoint parts of the
+  /// result. With `tiling.parallel`, and when the product is large enough
+  /// to pay for waking the threads, they form an scf.parallel loop (which
+  /// convert-scf-to-openmp turns into a work-sharing loop); the reduction
+  /// chunks stay outside it, so that every thread sees the whole chunk.
   void emitVector() {
     int64_t width = tiling.vectorWidth;
     vectorType = VectorType::get({width}, b.getF32Type());
     maskType = VectorType::get({width}, b.getI1Type());
     zeroVector = arith::ConstantOp::create(
         b, loc, vectorType, DenseElementsAttr::get(vectorType, 0.0f));
+    decideParallel();
 
-    auto emitRowBlocks = [&] {
-      Value rowBlock = kb.index(kRowBlock);
-      forRange(kb.index(0), numRows, rowBlock, [&](Value blockStart) {
-        Value blockEnd = arith::MinUIOp::create(
-            b, loc, arith::AddIOp::create(b, loc, blockStart, rowBlock),
-            numRows);
-        emitRowBlock(blockStart, blockEnd);
-      });
+    // Full tiles of tile-rows rows first; the rows left over run one at a
+    // time with a tile as many vectors wide, so that they still have
+    // enough independent accumulators to hide the FMA latency (batch 1 is
+    // all left-over rows).
+    Value rowTile = kb.index(tiling.tileRows);
+    Value tiledRows = arith::MulIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, numRows, rowTile), rowTile);
+    auto emitRows = [&] {
+      emitPanels(kb.index(0), tiledRows, tiling.tileRows, tiling.tileVectors);
+      emitPanels(tiledRows, numRows, 1, tiling.tileRows * tiling.tileVectors);
     };
     // The activation must see the whole sum, so only a product without
     // one is split.
     if (!batchReduce || op.getNonlinearity()) {
       reductionBegin = kb.index(0);
       reductionEnd = reductionSteps;
-      emitRowBlocks();
+      emitRows();
       return;
     }
     Value chunk = arith::MaxUIOp::create(
@@ -128,7 +141,7 @@ public:
           reductionSteps);
       firstChunk = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                          chunkStart, kb.index(0));
-      emitRowBlocks();
+      emitRows();
     });
   }
 
@@ -139,19 +152,123 @@ private:
   /// panel of this many rows is 64 KiB at 64 columns.
   static constexpr int64_t kReductionBlock = 256;
 
-  /// Rows [rowBegin, rowEnd): full tiles of tile-rows rows first; the rows
-  /// left over run one at a time with a tile as many vectors wide, so that
-  /// they still have enough independent accumulators to hide the FMA
-  /// latency (batch 1 is all left-over rows).
-  void emitRowBlock(Value rowBegin, Value rowEnd) {
-    Value rowTile = kb.index(tiling.tileRows);
-    Value count = arith::SubIOp::create(b, loc, rowEnd, rowBegin);
-    Value tiledEnd = arith::AddIOp::create(
-        b, loc, rowBegin,
-        arith::MulIOp::create(
-            b, loc, arith::DivUIOp::create(b, loc, count, rowTile), rowTile));
-    emitPanels(rowBegin, tiledEnd, tiling.tileRows, tiling.tileVectors);
-    emitPanels(tiledEnd, rowEnd, 1, tiling.tileRows * tiling.tileVectors);
+  /// Decides whether the product runs in parallel: at compile time when
+  /// its shapes are static, else by a run-time test of its multiply-adds
+  /// (`parallelAtRunTime`), so that a batch-1 call of a model compiled for
+  /// any batch does not wake the threads for each small product.
+  void decideParallel() {
+    if (!tiling.parallel)
+      return;
+    // Saturates instead of overflowing.
+    constexpr int64_t kMaxMacs = std::numeric_limits<int64_t>::max();
+    int64_t product = 1;
+    bool dynamic = false;
+    SmallVector<Value> sizes;
+    auto times = [&](Value memref, unsigned dim) {
+      int64_t size = cast<MemRefType>(memref.getType()).getDimSize(dim);
+      dynamic |= ShapedType::isDynamic(size);
+      if (!ShapedType::isDynamic(size))
+        product = size == 0 ? 0 : std::min(product, kMaxMacs / size) * size;
+      sizes.push_back(kb.dim(memref, dim));
+    };
+    Value lhs = op.getLhs(), result = op.getResult();
+    for (unsigned d = 0, e = cast<MemRefType>(lhs.getType()).getRank(); d < e;
+         ++d)
+      times(lhs, d);
+    times(result, cast<MemRefType>(result.getType()).getRank() - 1);
+    if (!dynamic) {
+      parallel = product >= tiling.parallelMinMacs;
+      return;
+    }
+    Value macs = sizes.front();
+    for (Value size : ArrayRef(sizes).drop_front())
+      macs = arith::MulIOp::create(b, loc, macs, size);
+    parallel = true;
+    parallelAtRunTime =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, macs,
+                              kb.index(tiling.parallelMinMacs));
+  }
+
+  /// Rows [rowBegin, rowEnd) in tiles of `tileRows` rows by `tileVectors`
+  /// vectors, in row blocks by column panels (a panel of rhs stays in
+  /// cache while the row tiles of a block stream past it); the columns
+  /// left over form one narrower panel whose last vector is masked.
+  void emitPanels(Value rowBegin, Value rowEnd, int64_t tileRows,
+                  int64_t tileVectors) {
+    int64_t width = tiling.vectorWidth;
+    int64_t panelWidth = width * tileVectors;
+    auto resultType = cast<MemRefType>(op.getResult().getType());
+    int64_t columns = resultType.getDimSize(resultType.getRank() - 1);
+    int64_t blockRows = std::max(tileRows, kRowBlock / tileRows * tileRows);
+    // ceil((rowEnd - rowBegin) / blockRows), in ops arith-to-llvm knows.
+    Value numBlocks = arith::DivUIOp::create(
+        b, loc,
+        arith::AddIOp::create(b, loc,
+                              arith::SubIOp::create(b, loc, rowEnd, rowBegin),
+                              kb.index(blockRows - 1)),
+        kb.index(blockRows));
+    auto panel = [&](Value block, Value column, int64_t numVectors,
+                     int64_t lastLanes) {
+      Value blockStart = arith::AddIOp::create(
+          b, loc, rowBegin,
+          arith::MulIOp::create(b, loc, block, kb.index(blockRows)));
+      Value blockEnd = arith::MinUIOp::create(
+          b, loc,
+          arith::AddIOp::create(b, loc, blockStart, kb.index(blockRows)),
+          rowEnd);
+      forRange(blockStart, blockEnd, tileRows, [&](Value row) {
+        emitTile(row, tileRows, column, numVectors, lastLanes);
+      });
+    };
+    int64_t fullPanels = columns / panelWidth;
+    if (fullPanels > 0)
+      forEachWorkItem({numBlocks, kb.index(fullPanels)}, [&](ValueRange ivs) {
+        Value column =
+            arith::MulIOp::create(b, loc, ivs[1], kb.index(panelWidth));
+        panel(ivs[0], column, tileVectors, 0);
+      });
+    int64_t leftover = columns % panelWidth;
+    if (leftover > 0)
+      forEachWorkItem({numBlocks}, [&](ValueRange ivs) {
+        panel(ivs[0], kb.index(fullPanels * panelWidth),
+              llvm::divideCeil(leftover, width), leftover % width);
+      });
+  }
+
+  /// for (ivs in [0, upper[0]) x [0, upper[1]) ...) body(ivs): nested
+  /// scf.for loops, or one scf.parallel loop when the product runs in
+  /// parallel; both, chosen by an scf.if, when that is decided at run time.
+  void forEachWorkItem(ArrayRef<Value> upper,
+                       function_ref<void(ValueRange)> body) {
+    auto emitParallel = [&] {
+      OpBuilder::InsertionGuard guard(b);
+      SmallVector<Value> zeros(upper.size(), kb.index(0));
+      SmallVector<Value> ones(upper.size(), kb.index(1));
+      auto loop = scf::ParallelOp::create(b, loc, zeros, upper, ones);
+      b.setInsertionPointToStart(loop.getBody());
+      body(loop.getInductionVars());
+    };
+    auto emitSequential = [&] {
+      OpBuilder::InsertionGuard guard(b);
+      SmallVector<Value> ivs;
+      for (Value bound : upper) {
+        auto loop = scf::ForOp::create(b, loc, kb.index(0), bound, kb.index(1));
+        b.setInsertionPointToStart(loop.getBody());
+        ivs.push_back(loop.getInductionVar());
+      }
+      body(ivs);
+    };
+    if (!parallel)
+      return emitSequential();
+    if (!parallelAtRunTime)
+      return emitParallel();
+    auto choice = scf::IfOp::create(b, loc, parallelAtRunTime,
+                                    /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(choice.thenBlock());
+    emitParallel();
+    b.setInsertionPointToStart(choice.elseBlock());
+    emitSequential();
   }
 
   /// `prefix` with `last` appended.
@@ -220,31 +337,6 @@ private:
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     body(loop.getInductionVar());
-  }
-
-  /// Rows [rowBegin, rowEnd) in tiles of `tileRows` rows by `tileVectors`
-  /// vectors: column panels outer, so that a panel of rhs stays in cache
-  /// while the row tiles stream past it; the columns left over form one
-  /// narrower panel whose last vector is masked.
-  void emitPanels(Value rowBegin, Value rowEnd, int64_t tileRows,
-                  int64_t tileVectors) {
-    int64_t width = tiling.vectorWidth;
-    int64_t panelWidth = width * tileVectors;
-    auto resultType = cast<MemRefType>(op.getResult().getType());
-    int64_t columns = resultType.getDimSize(resultType.getRank() - 1);
-    auto panel = [&](Value column, int64_t numVectors, int64_t lastLanes) {
-      forRange(rowBegin, rowEnd, tileRows, [&](Value row) {
-        emitTile(row, tileRows, column, numVectors, lastLanes);
-      });
-    };
-    int64_t fullPanels = columns / panelWidth;
-    if (fullPanels > 0)
-      forRange(kb.index(0), kb.index(fullPanels * panelWidth), panelWidth,
-               [&](Value column) { panel(column, tileVectors, 0); });
-    int64_t leftover = columns % panelWidth;
-    if (leftover > 0)
-      panel(kb.index(fullPanels * panelWidth),
-            llvm::divideCeil(leftover, width), leftover % width);
   }
 
   /// The accumulator's starting value: the old result and the bias, where
@@ -365,6 +457,10 @@ private:
   Value reductionBegin, reductionEnd, firstChunk;
   VectorType vectorType, maskType;
   Value zeroVector;
+  /// Whether the (row block, column panel) loop is an scf.parallel, and
+  /// the run-time condition for it (null when decided at compile time).
+  bool parallel = false;
+  Value parallelAtRunTime;
 };
 
 /// Marks the functions MatmulLowering outlines kernels into.

@@ -370,8 +370,8 @@ struct ConvertRnnToScfPass
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateRnnToScfConversionPatterns(
-        patterns,
-        MatmulTiling{vectorWidth, tileRows, tileVectors, outlineKernels});
+        patterns, MatmulTiling{vectorWidth, tileRows, tileVectors,
+                               outlineKernels, parallel, parallelMinMacs});
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

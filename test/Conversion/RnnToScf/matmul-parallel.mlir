@@ -1,0 +1,110 @@
+// RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=16 tile-rows=2 tile-vectors=1 outline-kernels=false parallel=1 parallel-min-macs=4096" --canonicalize --cse -split-input-file | FileCheck %s
+// RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=16 tile-rows=2 tile-vectors=1 outline-kernels=false" -split-input-file | FileCheck %s --check-prefix=SERIAL
+// RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=16 tile-rows=2 tile-vectors=1 parallel=1 parallel-min-macs=4096" --convert-scf-to-openmp -split-input-file | FileCheck %s --check-prefix=OMP
+
+/// With `parallel`, a product of at least parallel-min-macs multiply-adds
+/// (here 600 * 64 * 40) spreads its (row block, column panel) pairs over
+/// one scf.parallel loop: 600 rows are 3 blocks of 256, 40 columns two
+/// full 16-lane panels and a masked leftover panel, which gets its own
+/// parallel loop over the blocks. Each pair runs its row tiles and whole
+/// reduction as the sequential kernel does.
+
+// CHECK-LABEL: func @large
+// CHECK:         scf.parallel (%[[BLOCK:[a-z0-9_]+]], %[[PANEL:[a-z0-9_]+]]) = (%c0, %c0) to (%c3, %c2) step (%c1, %c1) {
+// CHECK-DAG:       %[[COLUMN:[a-z0-9_]+]] = arith.muli %[[PANEL]], %c16
+// CHECK-DAG:       %[[START:[a-z0-9_]+]] = arith.muli %[[BLOCK]], %c256
+// CHECK:           scf.for %[[ROW:[a-z0-9_]+]] = %[[START]] to %{{.*}} step %c2 {
+// CHECK:             vector.load %{{.*}}[%[[ROW]], %[[COLUMN]]]
+// CHECK:             scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args(
+// CHECK:               vector.fma
+// CHECK:           scf.reduce
+// CHECK:         scf.parallel (%[[BLOCK2:[a-z0-9_]+]]) = (%c0) to (%c3) step (%c1) {
+// CHECK:           vector.maskedload %{{.*}}[%{{.*}}, %c32]
+// CHECK:           scf.reduce
+// CHECK-NOT:     scf.parallel
+// CHECK:         return
+
+// Without the option the same pairs are nested scf.for loops.
+// SERIAL-LABEL: func @large
+// SERIAL-NOT:     scf.parallel
+// SERIAL:         return
+
+// The OpenMP conversion turns the loops of the outlined kernel into
+// work-sharing loops inside a parallel region.
+// OMP-LABEL:    func.func private @__rnn_matmul_600x64_64x40_600x40_acc
+// OMP:            omp.parallel {
+// OMP:              omp.wsloop {
+// OMP:                omp.loop_nest (%{{.*}}, %{{.*}}) : index = (%{{.*}}, %{{.*}}) to (%{{.*}}, %{{.*}}) step (%{{.*}}, %{{.*}}) {
+// OMP:                  vector.fma
+// OMP-NOT:        scf.parallel
+func.func @large(%a: memref<600x64xf32>, %w: memref<64x40xf32>,
+                 %c: memref<600x40xf32>) {
+  rnn.matmul %a, %w : memref<600x64xf32>, memref<64x40xf32>
+      outs(%c : memref<600x40xf32>) {accumulate}
+  return
+}
+
+// -----
+
+/// A product below the threshold (5 * 8 * 16 multiply-adds) stays
+/// sequential: waking the threads would cost more than it saves.
+
+// CHECK-LABEL: func @small
+// CHECK-NOT:     scf.parallel
+// CHECK:         return
+func.func @small(%a: memref<5x8xf32>, %w: memref<8x16xf32>,
+                 %c: memref<5x16xf32>) {
+  rnn.matmul %a, %w : memref<5x8xf32>, memref<8x16xf32>
+      outs(%c : memref<5x16xf32>)
+  return
+}
+
+// -----
+
+/// With a dynamic size the choice is made at run time: the multiply-adds
+/// (rows * 8 * 64) against the threshold pick the parallel or the
+/// sequential loops. The rows left over after the 2-row tiles get their own
+/// loops over blocks of one-row tiles, two vectors wide (two panels of 32
+/// columns).
+
+// CHECK-LABEL: func @dynamic_rows
+// CHECK:         %[[ROWS:[a-z0-9_]+]] = memref.dim %arg0, %c0
+// CHECK:         %[[MACS:[a-z0-9_]+]] = arith.muli %[[ROWS]], %c512
+// CHECK:         %[[BIG:[a-z0-9_]+]] = arith.cmpi sge, %[[MACS]], %c4096
+// CHECK:         scf.if %[[BIG]] {
+// CHECK-NEXT:      scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%{{.*}}, %c4) step (%c1, %c1) {
+// CHECK:         } else {
+// CHECK-NEXT:      scf.for %{{.*}} = %c0 to %{{.*}} step %c1 {
+// CHECK-NEXT:        scf.for %{{.*}} = %c0 to %c4 step %c1 {
+// CHECK:         scf.if %[[BIG]] {
+// CHECK-NEXT:      scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%{{.*}}, %c2) step (%c1, %c1) {
+// CHECK:             scf.for %{{.*}} step %c1 {
+// CHECK:         } else {
+// CHECK:         return
+func.func @dynamic_rows(%a: memref<?x8xf32>, %w: memref<8x64xf32>,
+                        %c: memref<?x64xf32>) {
+  rnn.matmul %a, %w : memref<?x8xf32>, memref<8x64xf32>
+      outs(%c : memref<?x64xf32>)
+  return
+}
+
+// -----
+
+/// A batch-reduce product keeps its reduction chunks outside the parallel
+/// loop, so that every (block, panel) pair adds a whole chunk in order:
+/// the sums are the sequential kernel's, on any number of threads. (The
+/// one row block's dimension folds away.)
+
+// CHECK-LABEL: func @batch_reduce
+// CHECK:         scf.for %[[S0:[a-z0-9_]+]] = %c0 to %c64 step %c4 {
+// CHECK:           scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1) {
+// CHECK:             scf.for %{{.*}} = %[[S0]] to %{{.*}} step %c1 iter_args(
+// CHECK:               scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args(
+// CHECK:                 vector.fma
+// CHECK:         return
+func.func @batch_reduce(%g: memref<64x32x64xf32>, %x: memref<64x64x32xf32>,
+                        %dw: memref<32x32xf32>) {
+  rnn.matmul %g, %x : memref<64x32x64xf32>, memref<64x64x32xf32>
+      outs(%dw : memref<32x32xf32>)
+  return
+}
