@@ -89,6 +89,8 @@ void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
   pm.addPass(rnn::createRnnExpandStacked());
   rnn::ConvertRnnToLoopsOptions loopOptions;
   loopOptions.unroll = options.unroll;
+  loopOptions.parallel = options.matmul.parallel;
+  loopOptions.minShardMacs = options.matmul.parallelMinMacs;
   pm.addPass(rnn::createConvertRnnToLoops(loopOptions));
   rnn::ConvertRnnToScfOptions kernelOptions;
   kernelOptions.vectorWidth = options.matmul.vectorWidth;

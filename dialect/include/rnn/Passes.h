@@ -43,7 +43,7 @@ struct MatmulTiling {
   int64_t tileVectors = 2;
   bool outlineKernels = true;
   bool parallel = false;
-  int64_t parallelMinMacs = 1 << 20;
+  int64_t parallelMinMacs = 1 << 22;
 };
 
 /// Patterns lowering rnn.cell, rnn.commit_step, rnn.linear, rnn.embedding,

@@ -31,7 +31,7 @@
 
 // The OpenMP conversion turns the loops of the outlined kernel into
 // work-sharing loops inside a parallel region.
-// OMP-LABEL:    func.func private @__rnn_matmul_600x64_64x40_600x40_acc
+// OMP-LABEL:    func.func private @__rnn_matmul_600x64_64x40_600x40_acc_par
 // OMP:            omp.parallel {
 // OMP:              omp.wsloop {
 // OMP:                omp.loop_nest (%{{.*}}, %{{.*}}) : index = (%{{.*}}, %{{.*}}) to (%{{.*}}, %{{.*}}) step (%{{.*}}, %{{.*}}) {

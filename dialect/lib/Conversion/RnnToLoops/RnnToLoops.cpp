@@ -16,6 +16,7 @@
 #include "rnn/RnnUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -64,6 +65,109 @@ struct TimeLoop {
   scf::ForOp op;
 };
 
+/// The name of the OpenMP runtime function the shard count starts from.
+static constexpr llvm::StringLiteral kMaxThreadsFn = "omp_get_max_threads";
+
+/// How a layer's batch splits into shards that run the time loop in
+/// parallel: shard s owns rows [s * rows, min((s + 1) * rows, B)), where
+///   shards = max(1, min(omp_get_max_threads(), B / minShardRows,
+///                       T * B * H * H / minShardMacs))
+///   rows   = ceil(B / shards).
+/// Sequences are independent, so each shard runs the whole time loop on
+/// its rows with no synchronization between steps; a recurrence too small
+/// to pay for waking the threads gets one shard, and then no parallel
+/// loop at all (`useShards` is false).
+struct BatchShards {
+  /// For the layer `op` with a `(B, H)` `state` and a `(T, B, H)` `output`.
+  BatchShards(PatternRewriter &rewriter, Operation *op, Value state,
+              Value output, int64_t minShardRows, int64_t minShardMacs)
+      : rewriter(rewriter), loc(op->getLoc()) {
+    Value one = index(1);
+    batch = memref::DimOp::create(rewriter, loc, state, 0);
+    Value hidden = memref::DimOp::create(rewriter, loc, state, 1);
+    Value steps = memref::DimOp::create(rewriter, loc, output, 0);
+    Value threads = arith::IndexCastOp::create(
+        rewriter, loc, rewriter.getIndexType(),
+        func::CallOp::create(rewriter, loc, declareMaxThreads(op), ValueRange{})
+            .getResult(0));
+    Value macs = steps;
+    for (Value size : {batch, hidden, hidden})
+      macs = arith::MulIOp::create(rewriter, loc, macs, size);
+    Value bound = threads;
+    for (auto [work, perShard] :
+         {std::pair{batch, minShardRows}, std::pair{macs, minShardMacs}})
+      bound = arith::MinSIOp::create(
+          rewriter, loc, bound,
+          arith::DivUIOp::create(rewriter, loc, work, index(perShard)));
+    count = arith::MaxSIOp::create(rewriter, loc, one, bound);
+    rows = arith::DivUIOp::create(
+        rewriter, loc,
+        arith::SubIOp::create(
+            rewriter, loc, arith::AddIOp::create(rewriter, loc, batch, count),
+            one),
+        count);
+    useShards = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt,
+                                      count, one);
+  }
+
+  /// Creates the scf.parallel loop over the shards and moves the builder
+  /// into it.
+  void enterLoop() {
+    auto loop =
+        scf::ParallelOp::create(rewriter, loc, ValueRange{index(0)},
+                                ValueRange{count}, ValueRange{index(1)});
+    rewriter.setInsertionPointToStart(loop.getBody());
+    // The last shards may be short, or even empty when rows * shards
+    // overshoots B by more than a shard.
+    first = arith::MinUIOp::create(
+        rewriter, loc,
+        arith::MulIOp::create(rewriter, loc, loop.getInductionVars()[0], rows),
+        batch);
+    shardRows = arith::MinUIOp::create(
+        rewriter, loc, rows,
+        arith::SubIOp::create(rewriter, loc, batch, first));
+  }
+
+  /// Inside the loop: the view of this shard's rows of `buffer`, whose
+  /// dimension `dim` is the batch.
+  Value view(Value buffer, unsigned dim) {
+    auto type = cast<MemRefType>(buffer.getType());
+    SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes,
+        strides(type.getRank(), rewriter.getIndexAttr(1));
+    for (unsigned d = 0; d < type.getRank(); ++d)
+      sizes.push_back(dimAsFoldResult(rewriter, loc, buffer, d));
+    offsets[dim] = first;
+    sizes[dim] = shardRows;
+    return memref::SubViewOp::create(rewriter, loc, buffer, offsets, sizes,
+                                     strides);
+  }
+
+  Value index(int64_t value) {
+    return arith::ConstantIndexOp::create(rewriter, loc, value);
+  }
+
+  /// Declares `int omp_get_max_threads(void)` in the module once.
+  func::FuncOp declareMaxThreads(Operation *op) {
+    auto module = op->getParentOfType<ModuleOp>();
+    if (auto existing = module.lookupSymbol<func::FuncOp>(kMaxThreadsFn))
+      return existing;
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToEnd(module.getBody());
+    auto function = func::FuncOp::create(
+        rewriter, loc, kMaxThreadsFn,
+        rewriter.getFunctionType({}, {rewriter.getI32Type()}));
+    function.setPrivate();
+    return function;
+  }
+
+  PatternRewriter &rewriter;
+  Location loc;
+  Value batch, count, rows, useShards;
+  /// The current shard's first row and row count (inside the loop).
+  Value first, shardRows;
+};
+
 /// Lowers rnn.layer to
 ///   for i in [0, T): t = reverse ? T-1-i : i
 ///     rnn.cell input[t], state -> output[t]
@@ -76,9 +180,16 @@ struct TimeLoop {
 ///     rnn.commit_step output[t], state at t
 /// The second form takes the input projection, which does not depend on
 /// the state, out of the sequential recurrence, and runs every product as
-/// a register-blocked GEMM kernel over weights laid out for it.
+/// a register-blocked GEMM kernel over weights laid out for it. With the
+/// `parallel` option its time loop runs once per batch shard, inside an
+/// scf.parallel loop (BatchShards).
 struct LayerLowering : public OpRewritePattern<LayerOp> {
-  using OpRewritePattern::OpRewritePattern;
+  /// `minShardRows` > 0 runs the time loop on batch shards in parallel
+  /// (BatchShards).
+  LayerLowering(MLIRContext *context, int64_t minShardRows,
+                int64_t minShardMacs)
+      : OpRewritePattern(context), minShardRows(minShardRows),
+        minShardMacs(minShardMacs) {}
 
   LogicalResult matchAndRewrite(LayerOp op,
                                 PatternRewriter &rewriter) const override {
@@ -94,6 +205,41 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
                                   swap);
       emitInputProjection(rewriter, op);
     }
+    if (!transposedHH || minShardRows == 0) {
+      emitTimeLoop(rewriter, op, input, output, op.getState(), op.getLengths());
+      rewriter.eraseOp(op);
+      return success();
+    }
+    // Batch shards in parallel when the recurrence is large enough, else
+    // the same loop on the whole batch.
+    BatchShards shards(rewriter, op, op.getState(), output, minShardRows,
+                       minShardMacs);
+    auto choice = scf::IfOp::create(rewriter, loc, shards.useShards,
+                                    /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(choice.thenBlock());
+      shards.enterLoop();
+      // Only the recurrence runs per shard, so its output stands in for
+      // the input the loop takes its sizes from.
+      Value shardOutput = shards.view(output, 1);
+      Value lengths = op.getLengths();
+      emitTimeLoop(rewriter, op, shardOutput, shardOutput,
+                   shards.view(op.getState(), 0),
+                   lengths ? shards.view(lengths, 0) : Value());
+      rewriter.setInsertionPointToStart(choice.elseBlock());
+      emitTimeLoop(rewriter, op, input, output, op.getState(), op.getLengths());
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  /// The time loop of `op` over `output`'s steps, on the rows of `state`
+  /// (all of the layer's, or a shard's).
+  static void emitTimeLoop(PatternRewriter &rewriter, LayerOp op, Value input,
+                           Value output, Value state, Value lengths) {
+    Location loc = op.getLoc();
+    Value transposedHH = op.getTransposedWeightHh();
     TimeLoop loop(rewriter, loc, input, output);
     OpFoldResult zero = loop.zero, one = loop.one, batch = loop.batch;
     OpFoldResult inputSize = loop.inputSize, hiddenSize = loop.hiddenSize;
@@ -113,18 +259,17 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
     Value stepOutput = viewSlice(rewriter, loc, output, {time, zero, zero},
                                  {one, batch, hiddenSize}, {1, 2});
     if (transposedHH)
-      MatmulOp::create(rewriter, loc, op.getState(), transposedHH,
-                       op.getBiasHh(), stepOutput, /*accumulate=*/true,
+      MatmulOp::create(rewriter, loc, state, transposedHH, op.getBiasHh(),
+                       stepOutput, /*accumulate=*/true,
                        op.getNonlinearityAttr());
     else
-      CellOp::create(rewriter, loc, stepInput, op.getState(), op.getWeightIh(),
+      CellOp::create(rewriter, loc, stepInput, state, op.getWeightIh(),
                      op.getWeightHh(), op.getBiasIh(), op.getBiasHh(),
                      stepOutput, op.getNonlinearity());
-    CommitStepOp::create(rewriter, loc, stepOutput, op.getState(), time,
-                         op.getLengths());
-    rewriter.eraseOp(op);
-    return success();
+    CommitStepOp::create(rewriter, loc, stepOutput, state, time, lengths);
   }
+
+  int64_t minShardRows, minShardMacs;
 
   /// output = input W_ih^T + b_ih, all T*B rows as one GEMM.
   static void emitInputProjection(PatternRewriter &rewriter, LayerOp op) {
@@ -149,12 +294,62 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
 /// whose reduction runs over T*B instead of B, and the input gradient one
 /// GEMM over all steps.
 struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
-  using OpRewritePattern::OpRewritePattern;
+  /// `minShardRows` > 0 runs the time loop on batch shards in parallel
+  /// (BatchShards).
+  LayerGradLowering(MLIRContext *context, int64_t minShardRows,
+                    int64_t minShardMacs)
+      : OpRewritePattern(context), minShardRows(minShardRows),
+        minShardMacs(minShardMacs) {}
+
+  /// The buffers the time loop reads and writes per batch row: all rows,
+  /// or a shard's.
+  struct RowViews {
+    Value input, output, outputGrad, h0, lengths, stateGrad;
+  };
 
   LogicalResult matchAndRewrite(LayerGradOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value input = op.getInput(), output = op.getOutput();
+    RowViews all{op.getInput(), op.getOutput(),  op.getOutputGrad(),
+                 op.getH0(),    op.getLengths(), op.getStateGrad()};
+    if (minShardRows == 0) {
+      emitTimeLoop(rewriter, op, all);
+    } else {
+      // Batch shards in parallel when the recurrence is large enough, else
+      // the same loop on the whole batch.
+      BatchShards shards(rewriter, op, op.getStateGrad(), op.getOutput(),
+                         minShardRows, minShardMacs);
+      auto choice = scf::IfOp::create(rewriter, loc, shards.useShards,
+                                      /*withElseRegion=*/true);
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(choice.thenBlock());
+      shards.enterLoop();
+      RowViews shard;
+      shard.input = shards.view(all.input, 1);
+      shard.output = shards.view(all.output, 1);
+      shard.outputGrad = shards.view(all.outputGrad, 1);
+      shard.h0 = shards.view(all.h0, 0);
+      shard.lengths = all.lengths ? shards.view(all.lengths, 0) : Value();
+      shard.stateGrad = shards.view(all.stateGrad, 0);
+      emitTimeLoop(rewriter, op, shard);
+      rewriter.setInsertionPointToStart(choice.elseBlock());
+      emitTimeLoop(rewriter, op, all);
+    }
+    Value seqLen = getValueOrCreateConstantIndexOp(
+        rewriter, loc, dimAsFoldResult(rewriter, loc, op.getOutput(), 0));
+    emitProductsOverAllSteps(rewriter, op, seqLen);
+    emitBiasGradients(rewriter, op);
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  int64_t minShardRows, minShardMacs;
+
+  /// The loop over the steps in backward order, on the rows of `rows`.
+  static void emitTimeLoop(PatternRewriter &rewriter, LayerGradOp op,
+                           const RowViews &rows) {
+    Location loc = op.getLoc();
+    Value input = rows.input, output = rows.output;
     TimeLoop loop(rewriter, loc, input, output);
     OpFoldResult zero = loop.zero, one = loop.one, batch = loop.batch;
     OpFoldResult inputSize = loop.inputSize, hiddenSize = loop.hiddenSize;
@@ -189,13 +384,16 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
     Value stepInput = row(input, time, inputSize);
     Value stepOutput = row(output, time, hiddenSize);
     Value prevOutput = row(output, prevTime, hiddenSize);
-    Value stepOutputGrad = row(op.getOutputGrad(), time, hiddenSize);
-    CellGradOp::create(
-        rewriter, loc, stepInput, stepOutput, prevOutput, op.getH0(), time,
-        prevTime, op.getLengths(), op.getWeightIh(), op.getWeightHh(),
-        stepOutputGrad, op.getStateGrad(), /*input_grad=*/Value(),
-        /*weight_ih_grad=*/Value(), /*weight_hh_grad=*/Value(),
-        op.getBiasIhGrad(), op.getBiasHhGrad(), op.getNonlinearity());
+    Value stepOutputGrad = row(rows.outputGrad, time, hiddenSize);
+    // The parameter gradients are formed after the loop from the g of
+    // every step, which the shards share.
+    CellGradOp::create(rewriter, loc, stepInput, stepOutput, prevOutput,
+                       rows.h0, time, prevTime, rows.lengths, op.getWeightIh(),
+                       op.getWeightHh(), stepOutputGrad, rows.stateGrad,
+                       /*input_grad=*/Value(),
+                       /*weight_ih_grad=*/Value(), /*weight_hh_grad=*/Value(),
+                       /*bias_ih_grad=*/Value(), /*bias_hh_grad=*/Value(),
+                       op.getNonlinearity());
 
     if (int64_t window = op.getTruncate()) {
       // Truncated BPTT: the state entering every window but the first was
@@ -212,12 +410,37 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
       rewriter.setInsertionPointToStart(ifDetach.thenBlock());
       Value zeroF = arith::ConstantOp::create(rewriter, loc,
                                               rewriter.getF32FloatAttr(0.0f));
-      linalg::FillOp::create(rewriter, loc, zeroF, op.getStateGrad());
+      linalg::FillOp::create(rewriter, loc, zeroF, rows.stateGrad);
     }
-    rewriter.setInsertionPointAfter(loop.op);
-    emitProductsOverAllSteps(rewriter, op, seqLen);
-    rewriter.eraseOp(op);
-    return success();
+  }
+
+  /// bias_ih grad += sum over (t, b) of g[t, b], and the same for bias_hh.
+  static void emitBiasGradients(PatternRewriter &rewriter, LayerGradOp op) {
+    Value biasIhGrad = op.getBiasIhGrad(), biasHhGrad = op.getBiasHhGrad();
+    if (!biasIhGrad)
+      return;
+    Location loc = op.getLoc();
+    Value grads = op.getOutputGrad();
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    auto contract = arith::FastMathFlagsAttr::get(
+        rewriter.getContext(), arith::FastMathFlags::contract);
+    SmallVector<Value> upper;
+    for (unsigned d = 0; d < 3; ++d)
+      upper.push_back(memref::DimOp::create(rewriter, loc, grads, d));
+    OpBuilder::InsertionGuard guard(rewriter);
+    SmallVector<Value> ivs;
+    for (Value bound : upper) {
+      auto loop = scf::ForOp::create(rewriter, loc, zero, bound, one);
+      rewriter.setInsertionPointToStart(loop.getBody());
+      ivs.push_back(loop.getInductionVar());
+    }
+    Value g = memref::LoadOp::create(rewriter, loc, grads, ivs);
+    for (Value bias : {biasIhGrad, biasHhGrad}) {
+      Value old = memref::LoadOp::create(rewriter, loc, bias, ivs[2]);
+      Value sum = arith::AddFOp::create(rewriter, loc, old, g, contract);
+      memref::StoreOp::create(rewriter, loc, sum, bias, ivs[2]);
+    }
   }
 
   static void emitProductsOverAllSteps(PatternRewriter &rewriter,
@@ -350,7 +573,12 @@ struct ConvertRnnToLoopsPass
     target.addIllegalOp<LayerOp, LayerGradOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
-    patterns.add<LayerLowering, LayerGradLowering>(&getContext());
+    patterns.add<LayerLowering>(
+        &getContext(), parallel ? std::max<int64_t>(minShardRows, 1) : 0,
+        std::max<int64_t>(minShardMacs, 1));
+    patterns.add<LayerGradLowering>(
+        &getContext(), parallel ? std::max<int64_t>(minShardRows, 1) : 0,
+        std::max<int64_t>(minShardMacs, 1));
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       return signalPassFailure();

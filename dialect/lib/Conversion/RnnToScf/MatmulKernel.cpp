@@ -465,6 +465,9 @@ private:
 
 /// Marks the functions MatmulLowering outlines kernels into.
 static constexpr llvm::StringLiteral kKernelAttr = "rnn.matmul_kernel";
+/// Marks an rnn.matmul that must not spread over threads, for its copy in
+/// an outlined kernel, which no longer sees the enclosing parallel loop.
+static constexpr llvm::StringLiteral kSequentialAttr = "rnn.sequential";
 
 /// `type` with every stride and the offset dynamic, but a unit innermost
 /// stride when the original has one: the parameter type of an outlined
@@ -480,8 +483,9 @@ static MemRefType withDynamicLayout(MemRefType type) {
 }
 
 /// A symbol name saying what the kernel for `op` is specialized on: the
-/// operand shapes and the epilogue.
-static std::string kernelName(MatmulOp op) {
+/// operand shapes, the epilogue and, with `_par`, whether it may run in
+/// parallel.
+static std::string kernelName(MatmulOp op, bool parallel) {
   std::string name = "__rnn_matmul";
   llvm::raw_string_ostream os(name);
   for (Value operand : op->getOperands()) {
@@ -502,6 +506,8 @@ static std::string kernelName(MatmulOp op) {
     os << "_acc";
   if (std::optional<Nonlinearity> act = op.getNonlinearity())
     os << "_" << stringifyNonlinearity(*act);
+  if (parallel)
+    os << "_par";
   return name;
 }
 
@@ -523,13 +529,21 @@ struct MatmulLowering : public OpRewritePattern<MatmulOp> {
     auto resultType = cast<MemRefType>(op.getResult().getType());
     bool staticColumns = !resultType.isDynamicDim(resultType.getRank() - 1);
     bool vectorize = tiling.vectorWidth > 0 && staticColumns;
+    // A product already inside a parallel loop (a batch shard's time
+    // loop) runs on its thread alone.
+    MatmulTiling opTiling = tiling;
+    if (op->getParentOfType<scf::ParallelOp>() ||
+        op->hasAttr(kSequentialAttr)) {
+      opTiling.parallel = false;
+      op->setAttr(kSequentialAttr, rewriter.getUnitAttr());
+    }
     auto parent = op->getParentOfType<FunctionOpInterface>();
     if (vectorize && tiling.outlineKernels && parent &&
         !parent->hasAttr(kKernelAttr)) {
-      outline(op, rewriter);
+      outline(op, rewriter, opTiling.parallel);
       return success();
     }
-    MatmulEmitter emitter(op, rewriter, tiling);
+    MatmulEmitter emitter(op, rewriter, opTiling);
     if (vectorize)
       emitter.emitVector();
     else
@@ -540,10 +554,10 @@ struct MatmulLowering : public OpRewritePattern<MatmulOp> {
 
   /// Replaces `op` by a call of its kernel function, creating the function
   /// (whose body is the same rnn.matmul on its arguments) on first use.
-  static void outline(MatmulOp op, PatternRewriter &rewriter) {
+  static void outline(MatmulOp op, PatternRewriter &rewriter, bool parallel) {
     Location loc = op.getLoc();
     auto module = op->getParentOfType<ModuleOp>();
-    std::string name = kernelName(op);
+    std::string name = kernelName(op, parallel);
     SmallVector<Value> arguments;
     SmallVector<Type> argumentTypes;
     for (Value operand : op->getOperands()) {
