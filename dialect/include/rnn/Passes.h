@@ -59,6 +59,13 @@ void populateRnnToScfConversionPatterns(RewritePatternSet &patterns,
 void populateRnnMatmulToScfConversionPatterns(RewritePatternSet &patterns,
                                               const MatmulTiling &tiling);
 
+/// The pattern lowering rnn.sum_rows to vector loops of
+/// `tiling.tileVectors` vectors of `tiling.vectorWidth` lanes (scalar loops
+/// when `tiling.vectorWidth` is 0); part of
+/// populateRnnToScfConversionPatterns.
+void populateRnnSumRowsToScfConversionPatterns(RewritePatternSet &patterns,
+                                               const MatmulTiling &tiling);
+
 /// Patterns lowering the step-level backward ops (rnn.cell_grad,
 /// rnn.linear_grad, rnn.embedding_grad, rnn.mse_loss_grad and
 /// rnn.cross_entropy_loss_grad) to scf loops; part of

@@ -137,7 +137,8 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
     loops (or straight-line code) of `rnn.cell` and `rnn.commit_step` (or,
     for a layer with `transposed_weights`, one time-major `rnn.matmul` for
     the input projection and one `rnn.matmul` per step), or of
-    `rnn.cell_grad` followed by the `rnn.matmul` products over all steps.
+    `rnn.cell_grad` followed by the `rnn.matmul` products over all steps
+    and one `rnn.sum_rows` for the bias gradients.
   }];
   let options = [
     Option<"unroll", "unroll", "std::string", /*default=*/"\"auto\"",
@@ -166,8 +167,8 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
 def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
   let summary = "Lower step-level rnn kernels to scf loops";
   let description = [{
-    Lowers `rnn.cell`, `rnn.commit_step`, `rnn.matmul`, `rnn.linear`,
-    `rnn.embedding`, `rnn.mse_loss`, `rnn.cross_entropy_loss`,
+    Lowers `rnn.cell`, `rnn.commit_step`, `rnn.matmul`, `rnn.sum_rows`,
+    `rnn.linear`, `rnn.embedding`, `rnn.mse_loss`, `rnn.cross_entropy_loss`,
     `rnn.all_in_range` and the
     step-level backward ops (`rnn.cell_grad`, `rnn.linear_grad`,
     `rnn.embedding_grad`, `rnn.mse_loss_grad`,

@@ -885,6 +885,38 @@ def Rnn_AllInRangeOp : Rnn_Op<"all_in_range"> {
 }
 
 //===----------------------------------------------------------------------===//
+// SumRowsOp
+//===----------------------------------------------------------------------===//
+
+def Rnn_SumRowsOp : Rnn_Op<"sum_rows"> {
+  let summary = "Add the sum of a buffer's rows to one or more vectors";
+  let description = [{
+    For `input` of shape `(M, N)` or `(T, B, N)`, adds
+    `sum over all rows r of input[r, :]` to every buffer in `outs` `(N)`.
+    Each column sums its rows in order (row-major over the leading
+    dimensions), so the result does not depend on how the lowering tiles
+    the columns. A layer's bias gradients are this sum over the `g` of
+    every step and batch row (both biases get the same one).
+
+    Example:
+
+    ```mlir
+    rnn.sum_rows %g : memref<?x?x16xf32>
+        outs(%db_ih, %db_hh : memref<16xf32>, memref<16xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Arg<Rnn_F32Buffer2DOr3D, "input (M, N) or (T, B, N)", [MemRead]>:$input,
+    Arg<Variadic<Rnn_F32Buffer1D>, "sums (N) to add to",
+        [MemRead, MemWrite]>:$outs
+  );
+  let assemblyFormat = [{
+    $input `:` type($input) `outs` `(` $outs `:` type($outs) `)` attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // FromPtrOp
 //===----------------------------------------------------------------------===//
 

@@ -46,6 +46,12 @@ int64_t getTransposedWeightStride(int64_t columns);
 /// these `(rows, columns)` weights take (each stored `columns` x `rows`).
 int64_t getWeightScratchSize(ArrayRef<std::pair<int64_t, int64_t>> weights);
 
+/// The number of threads the next OpenMP parallel region would get, as an
+/// index: a call of the OpenMP runtime's `omp_get_max_threads`, which this
+/// declares in `module` on first use. For the parallel lowerings, which
+/// size their work to it.
+Value createMaxThreadsCall(OpBuilder &builder, Location loc, ModuleOp module);
+
 } // namespace rnn
 } // namespace mlir
 

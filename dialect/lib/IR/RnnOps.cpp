@@ -562,3 +562,24 @@ LogicalResult FromPtrOp::verify() {
 
 #define GET_OP_CLASSES
 #include "rnn/RnnOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// SumRowsOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SumRowsOp::verify() {
+  if (getOuts().empty())
+    return emitOpError("expects at least one output");
+  auto inputType = cast<MemRefType>(getInput().getType());
+  int64_t columns = inputType.getDimSize(inputType.getRank() - 1);
+  for (Value out : getOuts()) {
+    int64_t size = cast<MemRefType>(out.getType()).getDimSize(0);
+    if (!ShapedType::isDynamic(columns) && !ShapedType::isDynamic(size) &&
+        size != columns)
+      return emitOpError("expects outputs of the input's ")
+             << columns << " columns, got " << size;
+    if (llvm::count(getOuts(), out) > 1)
+      return emitOpError("expects distinct outputs");
+  }
+  return success();
+}

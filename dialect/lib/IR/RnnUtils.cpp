@@ -6,6 +6,8 @@
 
 #include "rnn/RnnUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
@@ -56,4 +58,22 @@ OpFoldResult rnn::dimAsFoldResult(OpBuilder &builder, Location loc,
   if (!type.isDynamicDim(dim))
     return builder.getIndexAttr(type.getDimSize(dim));
   return memref::DimOp::create(builder, loc, memref, dim).getResult();
+}
+
+Value rnn::createMaxThreadsCall(OpBuilder &builder, Location loc,
+                                ModuleOp module) {
+  constexpr llvm::StringLiteral name = "omp_get_max_threads";
+  auto function = module.lookupSymbol<func::FuncOp>(name);
+  if (!function) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToEnd(module.getBody());
+    function = func::FuncOp::create(
+        builder, loc, name,
+        builder.getFunctionType({}, {builder.getI32Type()}));
+    function.setPrivate();
+  }
+  Value threads =
+      func::CallOp::create(builder, loc, function, ValueRange{}).getResult(0);
+  return arith::IndexCastOp::create(builder, loc, builder.getIndexType(),
+                                    threads);
 }

@@ -72,8 +72,9 @@ func.func @layer(%x: memref<?x?x3xf32>, %lengths: memref<?xi64>,
 
 /// The backward time loop shards the same way, over the rows of x, y, the
 /// output gradients (g), h0 and the state gradient. Its cell_grad steps no
-/// longer sum the bias gradients, which every shard would share: they are
-/// summed over all (t, b) after the loop, as the weight gradients are.
+/// longer sum the bias gradients, which every shard would share: one
+/// rnn.sum_rows adds up the g of all (t, b) after the loop, as the weight
+/// gradients are formed.
 
 // CHECK-LABEL: func @layer_grad
 // CHECK-SAME:    (%[[X:[a-z0-9_]+]]: memref<5x?x2xf32>, %[[H0:[a-z0-9_]+]]: memref<?x4xf32>,
@@ -102,16 +103,7 @@ func.func @layer(%x: memref<?x?x3xf32>, %lengths: memref<?xi64>,
 // CHECK:         rnn.matmul {{.*}} outs(%[[DW_IH]]
 // CHECK:         rnn.matmul {{.*}} outs(%[[DW_HH]]
 // CHECK:         rnn.matmul {{.*}} outs(%[[DW_HH]]
-// CHECK:         scf.for %[[T:[a-z0-9_]+]] = %c0 to %c5 step %c1 {
-// CHECK-NEXT:      scf.for %[[BI:[a-z0-9_]+]] = %c0 to %{{.*}} step %c1 {
-// CHECK-NEXT:        scf.for %[[J:[a-z0-9_]+]] = %c0 to %c4 step %c1 {
-// CHECK-NEXT:          %[[GV:[a-z0-9_]+]] = memref.load %[[DY]][%[[T]], %[[BI]], %[[J]]]
-// CHECK-NEXT:          %[[OLD_IH:[a-z0-9_]+]] = memref.load %[[DB_IH]][%[[J]]]
-// CHECK-NEXT:          %[[NEW_IH:[a-z0-9_]+]] = arith.addf %[[OLD_IH]], %[[GV]]
-// CHECK-NEXT:          memref.store %[[NEW_IH]], %[[DB_IH]][%[[J]]]
-// CHECK-NEXT:          %[[OLD_HH:[a-z0-9_]+]] = memref.load %[[DB_HH]][%[[J]]]
-// CHECK-NEXT:          %[[NEW_HH:[a-z0-9_]+]] = arith.addf %[[OLD_HH]], %[[GV]]
-// CHECK-NEXT:          memref.store %[[NEW_HH]], %[[DB_HH]][%[[J]]]
+// CHECK:         rnn.sum_rows %[[DY]] : memref<5x?x4xf32> outs(%[[DB_IH]], %[[DB_HH]] : memref<4xf32>, memref<4xf32>)
 
 // SERIAL-LABEL: func @layer_grad
 // SERIAL-NOT:     scf.parallel

@@ -7,10 +7,15 @@
 /// one scf.parallel loop: 600 rows are 3 blocks of 256, 40 columns two
 /// full 16-lane panels and a masked leftover panel, which gets its own
 /// parallel loop over the blocks. Each pair runs its row tiles and whole
-/// reduction as the sequential kernel does.
+/// reduction as the sequential kernel does. The parallel loops run only
+/// with more than one OpenMP thread; otherwise the sequential ones do.
 
 // CHECK-LABEL: func @large
-// CHECK:         scf.parallel (%[[BLOCK:[a-z0-9_]+]], %[[PANEL:[a-z0-9_]+]]) = (%c0, %c0) to (%c3, %c2) step (%c1, %c1) {
+// CHECK:         %[[MAX:[a-z0-9_]+]] = call @omp_get_max_threads() : () -> i32
+// CHECK:         %[[THREADS:[a-z0-9_]+]] = arith.index_cast %[[MAX]] : i32 to index
+// CHECK:         %[[SEVERAL:[a-z0-9_]+]] = arith.cmpi sgt, %[[THREADS]], %c1
+// CHECK:         scf.if %[[SEVERAL]] {
+// CHECK-NEXT:      scf.parallel (%[[BLOCK:[a-z0-9_]+]], %[[PANEL:[a-z0-9_]+]]) = (%c0, %c0) to (%c3, %c2) step (%c1, %c1) {
 // CHECK-DAG:       %[[COLUMN:[a-z0-9_]+]] = arith.muli %[[PANEL]], %c16
 // CHECK-DAG:       %[[START:[a-z0-9_]+]] = arith.muli %[[BLOCK]], %c256
 // CHECK:           scf.for %[[ROW:[a-z0-9_]+]] = %[[START]] to %{{.*}} step %c2 {
@@ -21,6 +26,10 @@
 // CHECK:         scf.parallel (%[[BLOCK2:[a-z0-9_]+]]) = (%c0) to (%c3) step (%c1) {
 // CHECK:           vector.maskedload %{{.*}}[%{{.*}}, %c32]
 // CHECK:           scf.reduce
+// CHECK:         } else {
+// CHECK-NOT:       scf.parallel
+// CHECK:           scf.for %{{.*}} = %c0 to %c3 step %c1 {
+// CHECK-NEXT:        scf.for %{{.*}} = %c0 to %c2 step %c1 {
 // CHECK-NOT:     scf.parallel
 // CHECK:         return
 
@@ -61,16 +70,17 @@ func.func @small(%a: memref<5x8xf32>, %w: memref<8x16xf32>,
 
 // -----
 
-/// With a dynamic size the choice is made at run time: the multiply-adds
-/// (rows * 8 * 64) against the threshold pick the parallel or the
-/// sequential loops. The rows left over after the 2-row tiles get their own
+/// With a dynamic size the multiply-adds (rows * 8 * 64) must also reach
+/// the threshold at run time. The rows left over after the 2-row tiles get their own
 /// loops over blocks of one-row tiles, two vectors wide (two panels of 32
 /// columns).
 
 // CHECK-LABEL: func @dynamic_rows
 // CHECK:         %[[ROWS:[a-z0-9_]+]] = memref.dim %arg0, %c0
+// CHECK:         %[[SEVERAL:[a-z0-9_]+]] = arith.cmpi sgt, %{{.*}}, %c1
 // CHECK:         %[[MACS:[a-z0-9_]+]] = arith.muli %[[ROWS]], %c512
-// CHECK:         %[[BIG:[a-z0-9_]+]] = arith.cmpi sge, %[[MACS]], %c4096
+// CHECK:         %[[ENOUGH:[a-z0-9_]+]] = arith.cmpi sge, %[[MACS]], %c4096
+// CHECK:         %[[BIG:[a-z0-9_]+]] = arith.andi %[[SEVERAL]], %[[ENOUGH]]
 // CHECK:         scf.if %[[BIG]] {
 // CHECK-NEXT:      scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%{{.*}}, %c4) step (%c1, %c1) {
 // CHECK:         } else {
@@ -97,7 +107,8 @@ func.func @dynamic_rows(%a: memref<?x8xf32>, %w: memref<8x64xf32>,
 
 // CHECK-LABEL: func @batch_reduce
 // CHECK:         scf.for %[[S0:[a-z0-9_]+]] = %c0 to %c64 step %c4 {
-// CHECK:           scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1) {
+// CHECK:           scf.if
+// CHECK-NEXT:        scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1) {
 // CHECK:             scf.for %{{.*}} = %[[S0]] to %{{.*}} step %c1 iter_args(
 // CHECK:               scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args(
 // CHECK:                 vector.fma

@@ -16,7 +16,6 @@
 #include "rnn/RnnUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -65,9 +64,6 @@ struct TimeLoop {
   scf::ForOp op;
 };
 
-/// The name of the OpenMP runtime function the shard count starts from.
-static constexpr llvm::StringLiteral kMaxThreadsFn = "omp_get_max_threads";
-
 /// How a layer's batch splits into shards that run the time loop in
 /// parallel: shard s owns rows [s * rows, min((s + 1) * rows, B)), where
 ///   shards = max(1, min(omp_get_max_threads(), B / minShardRows,
@@ -86,10 +82,8 @@ struct BatchShards {
     batch = memref::DimOp::create(rewriter, loc, state, 0);
     Value hidden = memref::DimOp::create(rewriter, loc, state, 1);
     Value steps = memref::DimOp::create(rewriter, loc, output, 0);
-    Value threads = arith::IndexCastOp::create(
-        rewriter, loc, rewriter.getIndexType(),
-        func::CallOp::create(rewriter, loc, declareMaxThreads(op), ValueRange{})
-            .getResult(0));
+    Value threads =
+        createMaxThreadsCall(rewriter, loc, op->getParentOfType<ModuleOp>());
     Value macs = steps;
     for (Value size : {batch, hidden, hidden})
       macs = arith::MulIOp::create(rewriter, loc, macs, size);
@@ -145,20 +139,6 @@ struct BatchShards {
 
   Value index(int64_t value) {
     return arith::ConstantIndexOp::create(rewriter, loc, value);
-  }
-
-  /// Declares `int omp_get_max_threads(void)` in the module once.
-  func::FuncOp declareMaxThreads(Operation *op) {
-    auto module = op->getParentOfType<ModuleOp>();
-    if (auto existing = module.lookupSymbol<func::FuncOp>(kMaxThreadsFn))
-      return existing;
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToEnd(module.getBody());
-    auto function = func::FuncOp::create(
-        rewriter, loc, kMaxThreadsFn,
-        rewriter.getFunctionType({}, {rewriter.getI32Type()}));
-    function.setPrivate();
-    return function;
   }
 
   PatternRewriter &rewriter;
@@ -416,31 +396,9 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
 
   /// bias_ih grad += sum over (t, b) of g[t, b], and the same for bias_hh.
   static void emitBiasGradients(PatternRewriter &rewriter, LayerGradOp op) {
-    Value biasIhGrad = op.getBiasIhGrad(), biasHhGrad = op.getBiasHhGrad();
-    if (!biasIhGrad)
-      return;
-    Location loc = op.getLoc();
-    Value grads = op.getOutputGrad();
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    auto contract = arith::FastMathFlagsAttr::get(
-        rewriter.getContext(), arith::FastMathFlags::contract);
-    SmallVector<Value> upper;
-    for (unsigned d = 0; d < 3; ++d)
-      upper.push_back(memref::DimOp::create(rewriter, loc, grads, d));
-    OpBuilder::InsertionGuard guard(rewriter);
-    SmallVector<Value> ivs;
-    for (Value bound : upper) {
-      auto loop = scf::ForOp::create(rewriter, loc, zero, bound, one);
-      rewriter.setInsertionPointToStart(loop.getBody());
-      ivs.push_back(loop.getInductionVar());
-    }
-    Value g = memref::LoadOp::create(rewriter, loc, grads, ivs);
-    for (Value bias : {biasIhGrad, biasHhGrad}) {
-      Value old = memref::LoadOp::create(rewriter, loc, bias, ivs[2]);
-      Value sum = arith::AddFOp::create(rewriter, loc, old, g, contract);
-      memref::StoreOp::create(rewriter, loc, sum, bias, ivs[2]);
-    }
+    if (Value biasIhGrad = op.getBiasIhGrad())
+      SumRowsOp::create(rewriter, op.getLoc(), op.getOutputGrad(),
+                        ValueRange{biasIhGrad, op.getBiasHhGrad()});
   }
 
   static void emitProductsOverAllSteps(PatternRewriter &rewriter,

@@ -28,6 +28,7 @@
 
 #include "KernelBuilder.h"
 #include "rnn/Passes.h"
+#include "rnn/RnnUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -152,10 +153,13 @@ private:
   /// panel of this many rows is 64 KiB at 64 columns.
   static constexpr int64_t kReductionBlock = 256;
 
-  /// Decides whether the product runs in parallel: at compile time when
-  /// its shapes are static, else by a run-time test of its multiply-adds
-  /// (`parallelAtRunTime`), so that a batch-1 call of a model compiled for
-  /// any batch does not wake the threads for each small product.
+  /// Decides whether the product runs in parallel: never when its shapes
+  /// are static and it has fewer multiply-adds than `parallelMinMacs`, else
+  /// at run time (`parallelAtRunTime`), when there is more than one thread
+  /// and, for dynamic shapes, enough multiply-adds. A batch-1 call of a
+  /// model compiled for any batch does not wake the threads for each small
+  /// product, and a 1-thread run takes the sequential loops, which LLVM
+  /// optimizes better than the outlined body of a parallel region.
   void decideParallel() {
     if (!tiling.parallel)
       return;
@@ -176,17 +180,23 @@ private:
          ++d)
       times(lhs, d);
     times(result, cast<MemRefType>(result.getType()).getRank() - 1);
-    if (!dynamic) {
-      parallel = product >= tiling.parallelMinMacs;
+    if (!dynamic && product < tiling.parallelMinMacs)
       return;
-    }
+    parallel = true;
+    Value threads =
+        createMaxThreadsCall(b, loc, op->getParentOfType<ModuleOp>());
+    parallelAtRunTime = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                              threads, kb.index(1));
+    if (!dynamic)
+      return;
     Value macs = sizes.front();
     for (Value size : ArrayRef(sizes).drop_front())
       macs = arith::MulIOp::create(b, loc, macs, size);
-    parallel = true;
-    parallelAtRunTime =
+    Value enough =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, macs,
                               kb.index(tiling.parallelMinMacs));
+    parallelAtRunTime =
+        arith::AndIOp::create(b, loc, parallelAtRunTime, enough);
   }
 
   /// Rows [rowBegin, rowEnd) in tiles of `tileRows` rows by `tileVectors`
@@ -236,8 +246,8 @@ private:
   }
 
   /// for (ivs in [0, upper[0]) x [0, upper[1]) ...) body(ivs): nested
-  /// scf.for loops, or one scf.parallel loop when the product runs in
-  /// parallel; both, chosen by an scf.if, when that is decided at run time.
+  /// scf.for loops, or, when the product may run in parallel, both those
+  /// and one scf.parallel loop, chosen at run time by an scf.if.
   void forEachWorkItem(ArrayRef<Value> upper,
                        function_ref<void(ValueRange)> body) {
     auto emitParallel = [&] {
@@ -260,8 +270,6 @@ private:
     };
     if (!parallel)
       return emitSequential();
-    if (!parallelAtRunTime)
-      return emitParallel();
     auto choice = scf::IfOp::create(b, loc, parallelAtRunTime,
                                     /*withElseRegion=*/true);
     OpBuilder::InsertionGuard guard(b);
@@ -457,8 +465,8 @@ private:
   Value reductionBegin, reductionEnd, firstChunk;
   VectorType vectorType, maskType;
   Value zeroVector;
-  /// Whether the (row block, column panel) loop is an scf.parallel, and
-  /// the run-time condition for it (null when decided at compile time).
+  /// Whether the (row block, column panel) loop may be an scf.parallel,
+  /// and the run-time condition for it.
   bool parallel = false;
   Value parallelAtRunTime;
 };

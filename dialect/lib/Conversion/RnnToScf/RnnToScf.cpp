@@ -366,7 +366,7 @@ struct ConvertRnnToScfPass
     target.addIllegalOp<CellOp, CommitStepOp, MatmulOp, LinearOp, EmbeddingOp,
                         MseLossOp, CrossEntropyLossOp, AllInRangeOp, LayerOp,
                         StackedRnnOp, CellGradOp, LinearGradOp, EmbeddingGradOp,
-                        MseLossGradOp, CrossEntropyLossGradOp>();
+                        SumRowsOp, MseLossGradOp, CrossEntropyLossGradOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateRnnToScfConversionPatterns(
@@ -387,5 +387,6 @@ void rnn::populateRnnToScfConversionPatterns(RewritePatternSet &patterns,
            MseLossLowering, CrossEntropyLossLowering, AllInRangeLowering>(
           patterns.getContext());
   populateRnnMatmulToScfConversionPatterns(patterns, tiling);
+  populateRnnSumRowsToScfConversionPatterns(patterns, tiling);
   populateRnnGradToScfConversionPatterns(patterns);
 }
