@@ -817,3 +817,27 @@ func.func @stacked_weight_scratch_too_small(
        nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
   return
 }
+
+// -----
+
+func.func @sum_rows_no_outputs(%g: memref<5x2x4xf32>) {
+  // expected-error @+1 {{'rnn.sum_rows' op expects at least one output}}
+  "rnn.sum_rows"(%g) : (memref<5x2x4xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @sum_rows_wrong_size(%g: memref<5x2x4xf32>, %db: memref<3xf32>) {
+  // expected-error @+1 {{'rnn.sum_rows' op expects outputs of the input's 4 columns, got 3}}
+  rnn.sum_rows %g : memref<5x2x4xf32> outs(%db : memref<3xf32>)
+  return
+}
+
+// -----
+
+func.func @sum_rows_same_output_twice(%g: memref<?x4xf32>, %db: memref<4xf32>) {
+  // expected-error @+1 {{'rnn.sum_rows' op expects distinct outputs}}
+  rnn.sum_rows %g : memref<?x4xf32> outs(%db, %db : memref<4xf32>, memref<4xf32>)
+  return
+}

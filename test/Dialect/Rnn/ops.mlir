@@ -266,3 +266,15 @@ func.func @layer_and_stack_with_weight_scratch(
       {nonlinearity = #rnn.nonlinearity<tanh>}
   return
 }
+
+// CHECK-LABEL: func @sum_rows
+// CHECK:         rnn.sum_rows %{{.*}} : memref<5x?x4xf32> outs(%{{.*}}, %{{.*}} : memref<4xf32>, memref<4xf32, strided<[1], offset: ?>>)
+// CHECK:         rnn.sum_rows %{{.*}} : memref<?x4xf32> outs(%{{.*}} : memref<4xf32>)
+func.func @sum_rows(%g: memref<5x?x4xf32>, %rows: memref<?x4xf32>,
+                    %db_ih: memref<4xf32>,
+                    %db_hh: memref<4xf32, strided<[1], offset: ?>>) {
+  rnn.sum_rows %g : memref<5x?x4xf32>
+      outs(%db_ih, %db_hh : memref<4xf32>, memref<4xf32, strided<[1], offset: ?>>)
+  rnn.sum_rows %rows : memref<?x4xf32> outs(%db_ih : memref<4xf32>)
+  return
+}
