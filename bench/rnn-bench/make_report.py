@@ -127,9 +127,8 @@ def gemm_peak(data, threads):
 
 
 def lookup(data, framework, config, mode, threads):
-    """The measurement, and whether it was borrowed from 1 thread (rnnc's
-    generated code is single-threaded, so its all-cores row is its 1-thread
-    number)."""
+    """The measurement, and whether it was borrowed from 1 thread (results
+    from before rnnc --parallel have rnnc on 1 thread only)."""
     entry = data["time"].get((framework, config, mode, threads))
     if entry is None and framework == "rnnc" and threads != 1:
         entry = data["time"].get((framework, config, mode, 1))
@@ -264,8 +263,9 @@ def main():
                     + ", ".join(f"`{c}`" for c in changed)
                     + " (scripts/bench.sh rebuilds rnnc and the models from "
                     "it before the runs)" if changed else ""))
-    lines.append(f"- rnnc models: `-O3 --target-cpu={target_cpu}`; "
-                 "the generated code runs on 1 thread")
+    lines.append(f"- rnnc models: `-O3 --target-cpu={target_cpu} --parallel` "
+                 "(OpenMP threads through LLVM's libomp; OMP_NUM_THREADS is "
+                 "the run's thread count)")
     lines.append(f"- PyTorch: {torch_version} (Debian python3-torch, "
                  "OpenBLAS libopenblas0-openmp)")
     lines.append(f"- oneDNN: {dnnl_version} (Debian libdnnl-dev)")
@@ -294,13 +294,35 @@ def main():
     lines += ["## Summary: median time per configuration", ""]
     lines.append("rnnc / best peer = rnnc's median time divided by the faster "
                  "of PyTorch and oneDNN: below 1 rnnc is faster. † = rnnc's "
-                 "1-thread number (its generated code is single-threaded).")
+                 "1-thread number (no multi-thread measurement of rnnc).")
     lines.append("")
     for mode, title in (("forward", "Forward inference"),
                         ("training", "Training step (forward + MSELoss + "
                                      "backward, all parameter gradients)")):
         lines += [f"### {title}", ""]
         lines += summary_table(data, mode, threads)
+        lines.append("")
+
+    multi = [t for t in threads if t != 1]
+    if multi:
+        lines += ["## Scaling: 1-thread time / multi-thread time", "",
+                  "Above 1 the framework got faster with more threads.", ""]
+        head, sep = "| config | mode |", "|---|---|"
+        for t in multi:
+            for fw in FRAMEWORKS:
+                head += f" {LABELS[fw]} ({t} thr) |"
+                sep += "---:|"
+        lines += [head, sep]
+        for name in configs_in(data):
+            for mode in ("forward", "training"):
+                row = f"| {name} | {mode} |"
+                for t in multi:
+                    for fw in FRAMEWORKS:
+                        one = data["time"].get((fw, name, mode, 1))
+                        many = data["time"].get((fw, name, mode, t))
+                        row += (f" {one['median_s'] / many['median_s']:.2f} |"
+                                if one and many else " — |")
+                lines.append(row)
         lines.append("")
 
     if "latency_b1" in data["config"]:
@@ -324,10 +346,10 @@ def main():
         for t in threads:
             tl = "1 thread" if t == 1 else f"all cores ({t} threads)"
             lines += [f"## {title}, {tl}", ""]
-            if t != 1:
-                lines.append("† rnnc: the 1-thread measurement (the generated "
-                             "code is single-threaded); its % of GEMM peak is "
-                             f"against the {t}-thread GEMM peak.")
+            if t != 1 and any(lookup(data, "rnnc", n, mode, t)[1]
+                              for n in configs_in(data)):
+                lines.append("† rnnc: the 1-thread measurement; its % of GEMM "
+                             f"peak is against the {t}-thread GEMM peak.")
                 lines.append("")
             lines += detail_table(data, mode, t)
             lines.append("")
@@ -335,7 +357,7 @@ def main():
     if data["compile"]:
         lines += ["## rnnc compile time", "",
                   "Wall time of `rnnc spec.rnn -o x.o -O3 "
-                  f"--target-cpu={target_cpu}` (parse, lowering, LLVM -O3, "
+                  f"--target-cpu={target_cpu} --parallel` (parse, lowering, LLVM -O3, "
                   "object emission; one process per run).", "",
                   "| config | median | min – max | runs |",
                   "|---|---:|---:|---:|"]

@@ -325,8 +325,8 @@ static void *allocWorkspace(int64_t bytes) {
   return posix_memalign(&p, 64, bytes > 0 ? (size_t)bytes : 64) ? NULL : p;
 }
 
-/// Times `rnnc spec -o x.o -O3 --target-cpu=native` (the flags the build
-/// uses) in a scratch directory.
+/// Times `rnnc spec -o x.o -O3 --target-cpu=native --parallel` (the flags
+/// the build uses) in a scratch directory.
 static int measureCompile(const struct BenchShape *s) {
   char dir[] = "/tmp/rnn_bench_XXXXXX";
   if (!mkdtemp(dir)) {
@@ -338,9 +338,11 @@ static int measureCompile(const struct BenchShape *s) {
   snprintf(object, sizeof(object), "%s/%s.o", dir, s->name);
   snprintf(header, sizeof(header), "%s/%s.h", dir, s->name);
   char rnnc[1024], outFlag[] = "-o", optFlag[] = "-O3",
-                   cpuFlag[] = "--target-cpu=" RNN_BENCH_TARGET_CPU;
+                   cpuFlag[] = "--target-cpu=" RNN_BENCH_TARGET_CPU,
+                   parallelFlag[] = "--parallel";
   snprintf(rnnc, sizeof(rnnc), "%s", opts.rnnc);
-  char *argv[] = {rnnc, spec, outFlag, object, optFlag, cpuFlag, NULL};
+  char *argv[] = {rnnc,    spec,    outFlag,      object,
+                  optFlag, cpuFlag, parallelFlag, NULL};
   int runs = opts.quick ? 1 : 3;
   double times[3];
   int failed = 0;
