@@ -46,6 +46,13 @@ struct MatmulTiling {
   int64_t parallelMinMacs = 1 << 22;
 };
 
+/// The unit attribute that keeps an rnn.matmul on one thread even with the
+/// `parallel` tiling: the products of one time step, which are too small
+/// to pay for a fork and join per step (the batch shards parallelize the
+/// time loop instead). A product inside an scf.parallel loop is sequential
+/// anyway.
+inline constexpr llvm::StringLiteral kSequentialMatmulAttr = "rnn.sequential";
+
 /// Patterns lowering rnn.cell, rnn.commit_step, rnn.linear, rnn.embedding,
 /// the losses, rnn.all_in_range, rnn.matmul (through
 /// populateRnnMatmulToScfConversionPatterns) and the backward ops (through
@@ -70,7 +77,8 @@ void populateRnnSumRowsToScfConversionPatterns(RewritePatternSet &patterns,
 /// rnn.linear_grad, rnn.embedding_grad, rnn.mse_loss_grad and
 /// rnn.cross_entropy_loss_grad) to scf loops; part of
 /// populateRnnToScfConversionPatterns.
-void populateRnnGradToScfConversionPatterns(RewritePatternSet &patterns);
+void populateRnnGradToScfConversionPatterns(RewritePatternSet &patterns,
+                                            bool outlineKernels = true);
 
 /// Patterns lowering rnn.from_ptr to the LLVM dialect.
 void populateRnnToLLVMConversionPatterns(LLVMTypeConverter &converter,

@@ -190,18 +190,28 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
 
     With `outline-kernels` (the default), each distinct vector kernel
     (operand shapes and epilogue) is emitted once, into a private function
-    `__rnn_matmul_<shapes>[_bias][_acc][_<act>]` with dynamic strides, and
-    every `rnn.matmul` of that kind becomes a `func.call` of it: the steps
-    of an unrolled time loop and the layers of a deep model share their
-    kernels, which keeps compile time and code size in check.
+    `__rnn_matmul_<shapes>[_bias][_acc][_<act>][_par]` with dynamic strides,
+    and every `rnn.matmul` of that kind becomes a `func.call` of it: the
+    steps of an unrolled time loop and the layers of a deep model share
+    their kernels, which keeps compile time and code size in check. Each
+    distinct `rnn.cell_grad` likewise becomes one `noinline` function
+    `__rnn_cell_grad_<shapes>_<present operands>_<act>`.
 
-    With `parallel`, the (row block, column panel) pairs of every vector
-    product of at least `parallel-min-macs` multiply-adds form one
-    `scf.parallel` loop, for `convert-scf-to-openmp` to share among threads.
-    The pairs write disjoint tiles of the result and each sums its whole
-    reduction in the same order as the sequential kernel, so the result is
-    bitwise the same on any number of threads. Smaller products stay
-    sequential: waking the threads costs microseconds.
+    With `parallel`, the (row block, column panel) pairs of the full row
+    tiles and full column panels of a vector product form one
+    `scf.parallel` loop, for `convert-scf-to-openmp` to share among
+    threads, next to the same pairs as `scf.for` loops; an `scf.if` picks
+    the parallel loop at run time when `omp_get_max_threads()` is above 1
+    and the product has at least `parallel-min-macs` multiply-adds. The
+    leftover rows and columns stay sequential. A product gets no parallel
+    form when it is inside an `scf.parallel` loop already, carries the
+    `rnn.sequential` unit attribute (one time step's products), or would
+    stay below the threshold even with 1024 for each dynamic size. Every
+    pair sums its whole reduction in the same order as the sequential
+    kernel, so the result is bitwise the same on any number of threads.
+
+    `rnn.sum_rows` keeps `tile-vectors` vectors of column sums in registers
+    while the rows stream past.
 
     Input: no `rnn.stacked_rnn` or `rnn.layer`. Output: only
     `rnn.from_ptr` is left of the rnn dialect.

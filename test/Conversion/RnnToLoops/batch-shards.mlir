@@ -39,7 +39,7 @@
 // CHECK:             %[[H_S:[a-z0-9_]+]] = memref.subview %[[H]][%[[FIRST]], 0] [%[[COUNT]], 4] [1, 1]
 // CHECK:             scf.for %{{.*}} = %c0 to %{{.*}} step %c1 {
 // CHECK:               %[[Y_T:[a-z0-9_]+]] = memref.subview %[[Y_S]][%{{.*}}, 0, 0] [1, %[[COUNT]], 4]
-// CHECK-NEXT:          rnn.matmul %[[H_S]], %{{.*}} bias(%{{.*}}) : {{.*}} outs(%[[Y_T]] : {{.*}}) {accumulate, nonlinearity = #rnn.nonlinearity<tanh>}
+// CHECK-NEXT:          rnn.matmul %[[H_S]], %{{.*}} bias(%{{.*}}) : {{.*}} outs(%[[Y_T]] : {{.*}}) {accumulate, nonlinearity = #rnn.nonlinearity<tanh>, rnn.sequential}
 // CHECK-NEXT:          rnn.commit_step %[[Y_T]], %[[H_S]] at %{{.*}} lengths(%[[L_S]] : {{.*}})
 // CHECK:             scf.reduce
 // CHECK:         } else {

@@ -15,7 +15,7 @@
 // CHECK-NOT:       accumulate
 // CHECK:         scf.for %[[T:[a-z0-9_]+]] =
 // CHECK:           %[[Y_T:[a-z0-9_]+]] = memref.subview %[[Y]][%[[T]], 0, 0]
-// CHECK-NEXT:      rnn.matmul %[[H]], %[[WT_HH]] bias(%[[B_HH]] : memref<4xf32>) : memref<?x4xf32>, {{.*}} outs(%[[Y_T]] : {{.*}}) {accumulate, nonlinearity = #rnn.nonlinearity<relu>}
+// CHECK-NEXT:      rnn.matmul %[[H]], %[[WT_HH]] bias(%[[B_HH]] : memref<4xf32>) : memref<?x4xf32>, {{.*}} outs(%[[Y_T]] : {{.*}}) {accumulate, nonlinearity = #rnn.nonlinearity<relu>, rnn.sequential}
 // CHECK-NEXT:      rnn.commit_step %[[Y_T]], %[[H]] at %[[T]]
 func.func @layer_gemm(%x: memref<?x?x3xf32>, %w_ih: memref<4x3xf32>,
                       %w_hh: memref<4x4xf32>, %b_ih: memref<4xf32>,

@@ -1,4 +1,5 @@
-// RUN: rnn-opt %s --convert-rnn-to-scf=vector-width=0 --canonicalize --cse -split-input-file | FileCheck %s --implicit-check-not=rnn.
+// RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=0 outline-kernels=false" --canonicalize --cse -split-input-file | FileCheck %s --implicit-check-not=rnn.
+// RUN: rnn-opt %s --convert-rnn-to-scf=vector-width=0 -split-input-file | FileCheck %s --check-prefix=OUTLINE
 
 /// rnn.cell_grad makes one elementwise sweep and then matrix products
 /// (rnn.matmul, here lowered to scalar loops with vector-width=0). The sweep
@@ -8,6 +9,19 @@
 /// d_W_hh += g^T h_prev, h_prev being prev_output when prev_time != time
 /// and h0 otherwise (the first step in forward order); and last d_state +=
 /// g W_hh, only after every g was computed from the incoming d_state.
+
+// With outline-kernels (the default), the step becomes a call of a private
+// function named after its operand shapes, which operands are present and
+// the nonlinearity, kept out of line (noinline) so that a time loop that
+// runs in several copies (batch shards) does not repeat it.
+// OUTLINE-LABEL: func @cell_grad_tanh
+// OUTLINE:         call @__rnn_cell_grad_dx3_dx4_dx4_dx4_i_i_4x3_4x4_dx4_dx4_4x3_4x4_1111110111101100_tanh(%{{.*}}, %arg4, %arg5,
+// OUTLINE-NOT:     rnn.cell_grad
+// OUTLINE:       func.func private @__rnn_cell_grad_dx3_dx4_dx4_dx4_i_i_4x3_4x4_dx4_dx4_4x3_4x4_1111110111101100_tanh(
+// OUTLINE-SAME:    %{{.*}}: index, %{{.*}}: index,
+// OUTLINE-SAME:    attributes {llvm.linkage = #llvm.linkage<internal>, passthrough = ["noinline"], rnn.kernel}
+// OUTLINE-NOT:     rnn.cell_grad
+// OUTLINE:         return
 
 // CHECK-LABEL: func @cell_grad_tanh
 // CHECK-SAME:    (%[[X:[^:]*]]: memref<?x3xf32>, %[[OUT:[^:]*]]: memref<?x4xf32>, %[[PREV_OUT:[^:]*]]: memref<?x4xf32>, %[[H0:[^:]*]]: memref<?x4xf32>, %[[T:[^:]*]]: index, %[[T_PREV:[^:]*]]: index,

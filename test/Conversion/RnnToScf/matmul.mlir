@@ -129,7 +129,7 @@ func.func @batch_reduce(%g: memref<5x16x?xf32, strided<[?, 1, 16]>>,
 // OUTLINE:         call @__rnn_matmul_dx16_16x16_dx16_acc_tanh(
 // OUTLINE:         call @__rnn_matmul_dx8_8x16_dx16(
 // OUTLINE-NOT:     rnn.matmul
-// OUTLINE:       func.func private @__rnn_matmul_dx16_16x16_dx16_acc_tanh(%{{.*}}: memref<?x16xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<16x16xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<?x16xf32, strided<[?, 1], offset: ?>>) attributes {llvm.linkage = #llvm.linkage<internal>, rnn.matmul_kernel}
+// OUTLINE:       func.func private @__rnn_matmul_dx16_16x16_dx16_acc_tanh(%{{.*}}: memref<?x16xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<16x16xf32, strided<[?, 1], offset: ?>>, %{{.*}}: memref<?x16xf32, strided<[?, 1], offset: ?>>) attributes {llvm.linkage = #llvm.linkage<internal>, rnn.kernel}
 // OUTLINE:         vector.fma
 // OUTLINE:         math.tanh
 // OUTLINE:       func.func private @__rnn_matmul_dx8_8x16_dx16(

@@ -241,7 +241,8 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
     if (transposedHH)
       MatmulOp::create(rewriter, loc, state, transposedHH, op.getBiasHh(),
                        stepOutput, /*accumulate=*/true,
-                       op.getNonlinearityAttr());
+                       op.getNonlinearityAttr())
+          ->setAttr(kSequentialMatmulAttr, rewriter.getUnitAttr());
     else
       CellOp::create(rewriter, loc, stepInput, state, op.getWeightIh(),
                      op.getWeightHh(), op.getBiasIh(), op.getBiasHh(),

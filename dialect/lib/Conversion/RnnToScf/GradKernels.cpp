@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelBuilder.h"
+#include "Outline.h"
 #include "rnn/Passes.h"
 #include "rnn/RnnUtils.h"
 
@@ -135,6 +136,11 @@ namespace {
 // CellGradLowering
 //===----------------------------------------------------------------------===//
 
+/// Keeps a product of one time step on one thread (kSequentialMatmulAttr).
+static void sequential(MatmulOp op) {
+  op->setAttr(kSequentialMatmulAttr, UnitAttr::get(op.getContext()));
+}
+
 /// One elementwise sweep, then the matrix products as rnn.matmul kernels.
 /// A sequence b is running when time < lengths[b]; prevValid = prev_time !=
 /// time && prev_time < lengths[b] says whether the state before the step
@@ -153,10 +159,23 @@ namespace {
 /// act'(y) is 1 - y^2 for tanh and (y > 0 ? 1 : 0) for relu, y being the
 /// post-activation output.
 struct CellGradLowering : public OpRewritePattern<CellGradOp> {
-  using OpRewritePattern::OpRewritePattern;
+  /// With `outlineKernels`, each distinct rnn.cell_grad (operand shapes,
+  /// which operands are present, nonlinearity) is emitted once, into a
+  /// private function (Outline.h): a deep or sharded model's backward steps
+  /// share it.
+  CellGradLowering(MLIRContext *context, bool outlineKernels)
+      : OpRewritePattern(context), outlineKernels(outlineKernels) {
+    // Outlining clones the op into its kernel function, where this pattern
+    // lowers it in place: one level of recursion.
+    setHasBoundedRewriteRecursion();
+  }
 
   LogicalResult matchAndRewrite(CellGradOp op,
                                 PatternRewriter &rewriter) const override {
+    if (outlineKernels && !isInOutlinedKernel(op)) {
+      outlineIntoKernel(op, kernelName(op), rewriter, /*noInline=*/true);
+      return success();
+    }
     Location loc = op.getLoc();
     KernelBuilder kb(rewriter, loc);
     Value input = op.getInput(), output = op.getOutput();
@@ -224,11 +243,26 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
 
     // 3. The gradients flowing back: (B, H) x (H, in) products.
     if (Value inputGrad = op.getInputGrad())
-      MatmulOp::create(rewriter, loc, outputGrad, op.getWeightIh(), inputGrad);
-    MatmulOp::create(rewriter, loc, outputGrad, op.getWeightHh(), stateGrad);
+      sequential(MatmulOp::create(rewriter, loc, outputGrad, op.getWeightIh(),
+                                  inputGrad));
+    sequential(MatmulOp::create(rewriter, loc, outputGrad, op.getWeightHh(),
+                                stateGrad));
     rewriter.eraseOp(op);
     return success();
   }
+
+  /// `__rnn_cell_grad_<operand shapes>_<present operands>_<nonlinearity>`.
+  static std::string kernelName(CellGradOp op) {
+    std::string name = kernelNameForOperands("__rnn_cell_grad", op);
+    llvm::raw_string_ostream os(name);
+    os << "_";
+    for (int32_t size : op.getProperties().operandSegmentSizes)
+      os << size;
+    os << "_" << stringifyNonlinearity(op.getNonlinearity());
+    return name;
+  }
+
+  bool outlineKernels;
 
   /// d_W_ih += g^T x; d_W_hh += g^T h_prev (see above), g being the
   /// step's d_out after the first sweep.
@@ -241,18 +275,18 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
     Value batch = kb.dim(input, 0);
     Value hiddenSize = kb.dim(op.getOutput(), 1);
     Value gradTransposed = transposeInnerDims(rewriter, loc, outputGrad);
-    MatmulOp::create(rewriter, loc, gradTransposed, input,
-                     op.getWeightIhGrad());
+    sequential(MatmulOp::create(rewriter, loc, gradTransposed, input,
+                                op.getWeightIhGrad()));
     auto ifStepped = scf::IfOp::create(rewriter, loc, stepped,
                                        /*withElseRegion=*/true);
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(ifStepped.thenBlock());
-      MatmulOp::create(rewriter, loc, gradTransposed, op.getPrevOutput(),
-                       op.getWeightHhGrad());
+      sequential(MatmulOp::create(rewriter, loc, gradTransposed,
+                                  op.getPrevOutput(), op.getWeightHhGrad()));
       rewriter.setInsertionPointToStart(ifStepped.elseBlock());
-      MatmulOp::create(rewriter, loc, gradTransposed, op.getH0(),
-                       op.getWeightHhGrad());
+      sequential(MatmulOp::create(rewriter, loc, gradTransposed, op.getH0(),
+                                  op.getWeightHhGrad()));
     }
     if (lengths) {
       // A reverse-direction sequence starts where prev_time (t+1) is past
@@ -491,8 +525,9 @@ struct CrossEntropyLossGradLowering
 
 } // namespace
 
-void rnn::populateRnnGradToScfConversionPatterns(RewritePatternSet &patterns) {
-  patterns.add<CellGradLowering, LinearGradLowering, EmbeddingGradLowering,
-               MseLossGradLowering, CrossEntropyLossGradLowering>(
-      patterns.getContext());
+void rnn::populateRnnGradToScfConversionPatterns(RewritePatternSet &patterns,
+                                                 bool outlineKernels) {
+  patterns.add<CellGradLowering>(patterns.getContext(), outlineKernels);
+  patterns.add<LinearGradLowering, EmbeddingGradLowering, MseLossGradLowering,
+               CrossEntropyLossGradLowering>(patterns.getContext());
 }

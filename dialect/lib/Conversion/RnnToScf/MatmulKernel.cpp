@@ -27,6 +27,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelBuilder.h"
+#include "Outline.h"
 #include "rnn/Passes.h"
 #include "rnn/RnnUtils.h"
 
@@ -121,8 +122,10 @@ public:
     Value tiledRows = arith::MulIOp::create(
         b, loc, arith::DivUIOp::create(b, loc, numRows, rowTile), rowTile);
     auto emitRows = [&] {
-      emitPanels(kb.index(0), tiledRows, tiling.tileRows, tiling.tileVectors);
-      emitPanels(tiledRows, numRows, 1, tiling.tileRows * tiling.tileVectors);
+      emitPanels(kb.index(0), tiledRows, tiling.tileRows, tiling.tileVectors,
+                 /*mayShare=*/true);
+      emitPanels(tiledRows, numRows, 1, tiling.tileRows * tiling.tileVectors,
+                 /*mayShare=*/false);
     };
     // The activation must see the whole sum, so only a product without
     // one is split.
@@ -152,41 +155,27 @@ private:
   /// (s, k) pairs per reduction chunk of a batch-reduce product: a rhs
   /// panel of this many rows is 64 KiB at 64 columns.
   static constexpr int64_t kReductionBlock = 256;
+  /// The size a dynamic dimension is assumed to reach at most when deciding
+  /// whether a product may ever run in parallel (see mayRunInParallel).
+  static constexpr int64_t kAssumedDynamicSize = 1024;
 
-  /// Decides whether the product runs in parallel: never when its shapes
-  /// are static and it has fewer multiply-adds than `parallelMinMacs`, else
-  /// at run time (`parallelAtRunTime`), when there is more than one thread
-  /// and, for dynamic shapes, enough multiply-adds. A batch-1 call of a
-  /// model compiled for any batch does not wake the threads for each small
-  /// product, and a 1-thread run takes the sequential loops, which LLVM
-  /// optimizes better than the outlined body of a parallel region.
+  /// With `tiling.parallel` (see mayRunInParallel), the run-time
+  /// condition for the parallel loops (`parallelAtRunTime`): more than one
+  /// thread and, when a size is dynamic, enough multiply-adds.
   void decideParallel() {
     if (!tiling.parallel)
-      return;
-    // Saturates instead of overflowing.
-    constexpr int64_t kMaxMacs = std::numeric_limits<int64_t>::max();
-    int64_t product = 1;
-    bool dynamic = false;
-    SmallVector<Value> sizes;
-    auto times = [&](Value memref, unsigned dim) {
-      int64_t size = cast<MemRefType>(memref.getType()).getDimSize(dim);
-      dynamic |= ShapedType::isDynamic(size);
-      if (!ShapedType::isDynamic(size))
-        product = size == 0 ? 0 : std::min(product, kMaxMacs / size) * size;
-      sizes.push_back(kb.dim(memref, dim));
-    };
-    Value lhs = op.getLhs(), result = op.getResult();
-    for (unsigned d = 0, e = cast<MemRefType>(lhs.getType()).getRank(); d < e;
-         ++d)
-      times(lhs, d);
-    times(result, cast<MemRefType>(result.getType()).getRank() - 1);
-    if (!dynamic && product < tiling.parallelMinMacs)
       return;
     parallel = true;
     Value threads =
         createMaxThreadsCall(b, loc, op->getParentOfType<ModuleOp>());
     parallelAtRunTime = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
                                               threads, kb.index(1));
+    SmallVector<Value> sizes;
+    bool dynamic = false;
+    for (auto [memref, dim] : productDims(op)) {
+      dynamic |= cast<MemRefType>(memref.getType()).isDynamicDim(dim);
+      sizes.push_back(kb.dim(memref, dim));
+    }
     if (!dynamic)
       return;
     Value macs = sizes.front();
@@ -199,12 +188,54 @@ private:
         arith::AndIOp::create(b, loc, parallelAtRunTime, enough);
   }
 
+public:
+  /// The (memref, dimension) pairs whose sizes multiply to the product's
+  /// multiply-adds: every dimension of lhs, and the columns.
+  static SmallVector<std::pair<Value, unsigned>> productDims(MatmulOp op) {
+    SmallVector<std::pair<Value, unsigned>> dims;
+    Value lhs = op.getLhs(), result = op.getResult();
+    for (unsigned d = 0, e = cast<MemRefType>(lhs.getType()).getRank(); d < e;
+         ++d)
+      dims.push_back({lhs, d});
+    dims.push_back({result, cast<MemRefType>(result.getType()).getRank() - 1});
+    return dims;
+  }
+
+  /// Whether `op` gets parallel loops at all: with the `parallel` tiling,
+  /// at least one full column panel (the only part that is shared out) and
+  /// `parallelMinMacs` multiply-adds, counting kAssumedDynamicSize for
+  /// each dynamic size. A product that would stay below the threshold even
+  /// then gets no parallel code, which would cost compile time and never
+  /// run.
+  static bool mayRunInParallel(MatmulOp op, const MatmulTiling &tiling) {
+    auto resultType = cast<MemRefType>(op.getResult().getType());
+    int64_t columns = resultType.getDimSize(resultType.getRank() - 1);
+    if (!tiling.parallel || tiling.vectorWidth <= 0 ||
+        ShapedType::isDynamic(columns) ||
+        columns < tiling.vectorWidth * tiling.tileVectors)
+      return false;
+    // Saturates instead of overflowing.
+    constexpr int64_t kMaxMacs = std::numeric_limits<int64_t>::max();
+    int64_t product = 1;
+    for (auto [memref, dim] : productDims(op)) {
+      int64_t size = cast<MemRefType>(memref.getType()).getDimSize(dim);
+      if (ShapedType::isDynamic(size))
+        size = kAssumedDynamicSize;
+      product = size == 0 ? 0 : std::min(product, kMaxMacs / size) * size;
+    }
+    return product >= tiling.parallelMinMacs;
+  }
+
+private:
   /// Rows [rowBegin, rowEnd) in tiles of `tileRows` rows by `tileVectors`
   /// vectors, in row blocks by column panels (a panel of rhs stays in
   /// cache while the row tiles of a block stream past it); the columns
-  /// left over form one narrower panel whose last vector is masked.
+  /// left over form one narrower panel whose last vector is masked. Only
+  /// the full panels of full row tiles (`mayShare`) may be spread over
+  /// threads: they are nearly all of a large product's work, and every
+  /// variant that can also run in parallel is emitted twice.
   void emitPanels(Value rowBegin, Value rowEnd, int64_t tileRows,
-                  int64_t tileVectors) {
+                  int64_t tileVectors, bool mayShare) {
     int64_t width = tiling.vectorWidth;
     int64_t panelWidth = width * tileVectors;
     auto resultType = cast<MemRefType>(op.getResult().getType());
@@ -232,23 +263,25 @@ private:
     };
     int64_t fullPanels = columns / panelWidth;
     if (fullPanels > 0)
-      forEachWorkItem({numBlocks, kb.index(fullPanels)}, [&](ValueRange ivs) {
-        Value column =
-            arith::MulIOp::create(b, loc, ivs[1], kb.index(panelWidth));
-        panel(ivs[0], column, tileVectors, 0);
-      });
+      forEachWorkItem(
+          {numBlocks, kb.index(fullPanels)}, mayShare, [&](ValueRange ivs) {
+            Value column =
+                arith::MulIOp::create(b, loc, ivs[1], kb.index(panelWidth));
+            panel(ivs[0], column, tileVectors, 0);
+          });
     int64_t leftover = columns % panelWidth;
     if (leftover > 0)
-      forEachWorkItem({numBlocks}, [&](ValueRange ivs) {
+      forEachWorkItem({numBlocks}, /*mayShare=*/false, [&](ValueRange ivs) {
         panel(ivs[0], kb.index(fullPanels * panelWidth),
               llvm::divideCeil(leftover, width), leftover % width);
       });
   }
 
   /// for (ivs in [0, upper[0]) x [0, upper[1]) ...) body(ivs): nested
-  /// scf.for loops, or, when the product may run in parallel, both those
-  /// and one scf.parallel loop, chosen at run time by an scf.if.
-  void forEachWorkItem(ArrayRef<Value> upper,
+  /// scf.for loops, or, when the product may run in parallel and
+  /// `mayShare`, both those and one scf.parallel loop, chosen at run time
+  /// by an scf.if.
+  void forEachWorkItem(ArrayRef<Value> upper, bool mayShare,
                        function_ref<void(ValueRange)> body) {
     auto emitParallel = [&] {
       OpBuilder::InsertionGuard guard(b);
@@ -268,7 +301,7 @@ private:
       }
       body(ivs);
     };
-    if (!parallel)
+    if (!parallel || !mayShare)
       return emitSequential();
     auto choice = scf::IfOp::create(b, loc, parallelAtRunTime,
                                     /*withElseRegion=*/true);
@@ -471,43 +504,16 @@ private:
   Value parallelAtRunTime;
 };
 
-/// Marks the functions MatmulLowering outlines kernels into.
-static constexpr llvm::StringLiteral kKernelAttr = "rnn.matmul_kernel";
-/// Marks an rnn.matmul that must not spread over threads, for its copy in
-/// an outlined kernel, which no longer sees the enclosing parallel loop.
-static constexpr llvm::StringLiteral kSequentialAttr = "rnn.sequential";
-
-/// `type` with every stride and the offset dynamic, but a unit innermost
-/// stride when the original has one: the parameter type of an outlined
-/// kernel, which any view of the same shape casts to.
-static MemRefType withDynamicLayout(MemRefType type) {
-  SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
-  auto [oldStrides, offset] = type.getStridesAndOffset();
-  if (oldStrides.back() == 1)
-    strides.back() = 1;
-  auto layout =
-      StridedLayoutAttr::get(type.getContext(), ShapedType::kDynamic, strides);
-  return MemRefType::get(type.getShape(), type.getElementType(), layout);
-}
+/// Marks an rnn.matmul inside a parallel loop, for its copy in an outlined
+/// kernel, which no longer sees that loop.
+static constexpr llvm::StringLiteral kSequentialAttr = kSequentialMatmulAttr;
 
 /// A symbol name saying what the kernel for `op` is specialized on: the
 /// operand shapes, the epilogue and, with `_par`, whether it may run in
 /// parallel.
 static std::string kernelName(MatmulOp op, bool parallel) {
-  std::string name = "__rnn_matmul";
+  std::string name = kernelNameForOperands("__rnn_matmul", op);
   llvm::raw_string_ostream os(name);
-  for (Value operand : op->getOperands()) {
-    os << "_";
-    llvm::interleave(
-        cast<MemRefType>(operand.getType()).getShape(), os,
-        [&](int64_t size) {
-          if (ShapedType::isDynamic(size))
-            os << "d";
-          else
-            os << size;
-        },
-        "x");
-  }
   if (op.getBias())
     os << "_bias";
   if (op.getAccumulate())
@@ -537,18 +543,17 @@ struct MatmulLowering : public OpRewritePattern<MatmulOp> {
     auto resultType = cast<MemRefType>(op.getResult().getType());
     bool staticColumns = !resultType.isDynamicDim(resultType.getRank() - 1);
     bool vectorize = tiling.vectorWidth > 0 && staticColumns;
-    // A product already inside a parallel loop (a batch shard's time
-    // loop) runs on its thread alone.
+    // A product marked sequential (one time step's), or already inside a
+    // parallel loop (a batch shard's time loop), runs on its thread alone.
     MatmulTiling opTiling = tiling;
     if (op->getParentOfType<scf::ParallelOp>() ||
-        op->hasAttr(kSequentialAttr)) {
+        op->hasAttr(kSequentialAttr) ||
+        !MatmulEmitter::mayRunInParallel(op, tiling)) {
       opTiling.parallel = false;
       op->setAttr(kSequentialAttr, rewriter.getUnitAttr());
     }
-    auto parent = op->getParentOfType<FunctionOpInterface>();
-    if (vectorize && tiling.outlineKernels && parent &&
-        !parent->hasAttr(kKernelAttr)) {
-      outline(op, rewriter, opTiling.parallel);
+    if (vectorize && tiling.outlineKernels && !isInOutlinedKernel(op)) {
+      outlineIntoKernel(op, kernelName(op, opTiling.parallel), rewriter);
       return success();
     }
     MatmulEmitter emitter(op, rewriter, opTiling);
@@ -558,44 +563,6 @@ struct MatmulLowering : public OpRewritePattern<MatmulOp> {
       emitter.emitScalar();
     rewriter.eraseOp(op);
     return success();
-  }
-
-  /// Replaces `op` by a call of its kernel function, creating the function
-  /// (whose body is the same rnn.matmul on its arguments) on first use.
-  static void outline(MatmulOp op, PatternRewriter &rewriter, bool parallel) {
-    Location loc = op.getLoc();
-    auto module = op->getParentOfType<ModuleOp>();
-    std::string name = kernelName(op, parallel);
-    SmallVector<Value> arguments;
-    SmallVector<Type> argumentTypes;
-    for (Value operand : op->getOperands()) {
-      auto type = withDynamicLayout(cast<MemRefType>(operand.getType()));
-      argumentTypes.push_back(type);
-      arguments.push_back(
-          operand.getType() == type
-              ? operand
-              : memref::CastOp::create(rewriter, loc, type, operand));
-    }
-    if (!module.lookupSymbol(name)) {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToEnd(module.getBody());
-      auto kernel = func::FuncOp::create(
-          rewriter, loc, name, rewriter.getFunctionType(argumentTypes, {}));
-      kernel.setPrivate();
-      kernel->setAttr(kKernelAttr, rewriter.getUnitAttr());
-      // Local to the object: two models linked into one program each have
-      // their own.
-      kernel->setAttr("llvm.linkage",
-                      LLVM::LinkageAttr::get(rewriter.getContext(),
-                                             LLVM::Linkage::Internal));
-      Block *body = kernel.addEntryBlock();
-      rewriter.setInsertionPointToStart(body);
-      IRMapping mapping;
-      mapping.map(op->getOperands(), body->getArguments());
-      rewriter.clone(*op, mapping);
-      func::ReturnOp::create(rewriter, loc);
-    }
-    rewriter.replaceOpWithNewOp<func::CallOp>(op, name, TypeRange{}, arguments);
   }
 
   MatmulTiling tiling;

@@ -388,5 +388,5 @@ void rnn::populateRnnToScfConversionPatterns(RewritePatternSet &patterns,
           patterns.getContext());
   populateRnnMatmulToScfConversionPatterns(patterns, tiling);
   populateRnnSumRowsToScfConversionPatterns(patterns, tiling);
-  populateRnnGradToScfConversionPatterns(patterns);
+  populateRnnGradToScfConversionPatterns(patterns, tiling.outlineKernels);
 }
