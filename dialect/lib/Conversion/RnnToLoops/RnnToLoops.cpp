@@ -8,7 +8,9 @@
 // every cell kind: a layer becomes a loop over time steps (forward, or
 // reverse with t = T-1-i) whose body runs one step-level cell and then
 // commits the step under the sequence-length mask. The loop is then kept,
-// unrolled by a factor, or fully unrolled, as the `unroll` option says.
+// unrolled by a factor, or fully unrolled, as the `unroll` option says. With
+// the `parallel` option, the loop runs once per batch shard inside an
+// scf.parallel loop (BatchShards).
 //
 //===----------------------------------------------------------------------===//
 
