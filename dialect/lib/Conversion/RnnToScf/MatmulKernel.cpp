@@ -500,10 +500,6 @@ private:
   Value parallelAtRunTime;
 };
 
-/// Marks an rnn.matmul inside a parallel loop, for its copy in an outlined
-/// kernel, which no longer sees that loop.
-static constexpr llvm::StringLiteral kSequentialAttr = kSequentialMatmulAttr;
-
 /// A symbol name saying what the kernel for `op` is specialized on: the
 /// operand shapes, the epilogue and, with `_par`, whether it may run in
 /// parallel.
@@ -539,14 +535,16 @@ struct MatmulLowering : public OpRewritePattern<MatmulOp> {
     auto resultType = cast<MemRefType>(op.getResult().getType());
     bool staticColumns = !resultType.isDynamicDim(resultType.getRank() - 1);
     bool vectorize = tiling.vectorWidth > 0 && staticColumns;
-    // A product marked sequential (one time step's), or already inside a
-    // parallel loop (a batch shard's time loop), runs on its thread alone.
+    // A product marked sequential (one time step's), already inside a
+    // parallel loop (a batch shard's time loop), or too small ever to pay
+    // for threads runs on its thread alone; the mark carries that to its
+    // copy in an outlined kernel, which no longer sees the loop.
     MatmulTiling opTiling = tiling;
     if (op->getParentOfType<scf::ParallelOp>() ||
-        op->hasAttr(kSequentialAttr) ||
+        op->hasAttr(kSequentialMatmulAttr) ||
         !MatmulEmitter::mayRunInParallel(op, tiling)) {
       opTiling.parallel = false;
-      op->setAttr(kSequentialAttr, rewriter.getUnitAttr());
+      op->setAttr(kSequentialMatmulAttr, rewriter.getUnitAttr());
     }
     if (vectorize && tiling.outlineKernels && !isInOutlinedKernel(op)) {
       outlineIntoKernel(op, kernelName(op, opTiling.parallel), rewriter);
