@@ -75,9 +75,11 @@ def Rnn_StackedRnnOp : Rnn_Op<"stacked_rnn", [AttrSizedOperandSegments]> {
     outputs of inner layers alternate between its two halves.
 
     `weight_scratch`, when present, is room for
-    `getWeightScratchSize()` floats (one float per element of the weight
-    matrices) where the lowering keeps each layer's weights transposed, so
-    that its matrix products run as vectorized GEMM kernels
+    `getWeightScratchSize()` floats (a little more than one float per
+    element of the weight matrices: rows are padded, see
+    `rnn::getPaddedWeightStride`) where the lowering keeps each layer's
+    weights transposed, so that its matrix products run as vectorized GEMM
+    kernels
     (`rnn.matmul`); without it, the layers run as per-step `rnn.cell`
     loops. Its contents on entry and exit do not matter.
 
@@ -121,8 +123,9 @@ def Rnn_StackedRnnOp : Rnn_Op<"stacked_rnn", [AttrSizedOperandSegments]> {
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
-    /// The floats `weight_scratch` must hold: the elements of every layer's
-    /// and direction's weight_ih and weight_hh.
+    /// The floats `weight_scratch` must hold: every layer's and direction's
+    /// weight_ih and weight_hh with padded rows (rnn::getWeightScratchSize),
+    /// or kDynamic when a weight's shape is not static.
     int64_t getWeightScratchSize();
     /// 2 when bidirectional, else 1.
     int64_t getNumDirections() { return getBidirectional() ? 2 : 1; }
@@ -529,6 +532,14 @@ def Rnn_StackedRnnGradOp : Rnn_Op<"stacked_rnn_grad",
     carried state every `truncate` steps (truncated BPTT): no gradient flows
     into a window from the windows after it.
 
+    `weight_scratch`, when present, is room for `getWeightScratchSize()`
+    floats, the same size as the forward op's, and may be the same buffer:
+    the backward products read copies of `weight_ih` and `weight_hh` in it
+    whose rows are padded off power-of-two strides (see
+    `rnn::getPaddedWeightStride`), which would otherwise map a column panel
+    of a large matrix to a few cache sets. Its contents on entry and exit do
+    not matter.
+
     Example:
 
     ```mlir
@@ -560,6 +571,8 @@ def Rnn_StackedRnnGradOp : Rnn_Op<"stacked_rnn_grad",
     Arg<Variadic<Rnn_F32Weight>, "d parameters", [MemRead, MemWrite]>:
         $weight_grads,
     Arg<Rnn_F32Buffer3D, "d h0", [MemWrite]>:$h0_grad,
+    Arg<Optional<Rnn_F32Buffer1D>, "room for padded copies of the weights",
+        [MemRead, MemWrite]>:$weight_scratch,
     I64Attr:$hidden_size,
     I64Attr:$num_layers,
     Rnn_NonlinearityAttr:$nonlinearity,
@@ -580,10 +593,13 @@ def Rnn_StackedRnnGradOp : Rnn_Op<"stacked_rnn_grad",
     (`input_grad` `(` $input_grad^ `:` type($input_grad) `)`)?
     `weight_grads` `(` $weight_grads `:` type($weight_grads) `)`
     `h0_grad` `(` $h0_grad `:` type($h0_grad) `)`
+    (`weight_scratch` `(` $weight_scratch^ `:` type($weight_scratch) `)`)?
     attr-dict
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
+    /// The floats `weight_scratch` must hold (as for rnn.stacked_rnn).
+    int64_t getWeightScratchSize();
     int64_t getNumDirections() { return getBidirectional() ? 2 : 1; }
     int64_t getWeightsPerCell() { return getBias() ? 4 : 2; }
     ::mlir::Value getWeight(int64_t layer, int64_t direction, int64_t index) {

@@ -36,14 +36,17 @@ OpFoldResult dimAsFoldResult(OpBuilder &builder, Location loc, Value memref,
 /// `(M, N)` as `(N, M)`, `(S, M, N)` as `(S, N, M)`.
 Value transposeInnerDims(OpBuilder &builder, Location loc, Value memref);
 
-/// The row stride, in floats, of a transposed weight matrix with `columns`
-/// columns in weight scratch: rows start on 64-byte boundaries, and the
-/// stride is never a multiple of 4 KiB, whose rows would all map to the same
-/// cache sets when a GEMM kernel walks down a column panel.
-int64_t getTransposedWeightStride(int64_t columns);
+/// The row stride, in floats, of a weight matrix with `columns` columns in
+/// weight scratch: rows start on 64-byte boundaries, and the stride is never
+/// a multiple of 4 KiB, whose rows would all map to the same cache sets when
+/// a GEMM kernel walks down a column panel.
+int64_t getPaddedWeightStride(int64_t columns);
 
-/// The floats of weight scratch that the transposed weight matrices of
-/// these `(rows, columns)` weights take (each stored `columns` x `rows`).
+/// The floats of weight scratch that these `(rows, columns)` weight matrices
+/// take with padded rows (getPaddedWeightStride), laid out one after the
+/// other either transposed (`columns` x `rows`, for the forward layers) or
+/// as they are (`rows` x `columns`, for the backward): the larger of the
+/// two, so that a forward pass and its backward pass can share the buffer.
 int64_t getWeightScratchSize(ArrayRef<std::pair<int64_t, int64_t>> weights);
 
 /// The number of threads the next OpenMP parallel region would get, as an

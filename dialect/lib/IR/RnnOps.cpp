@@ -182,36 +182,50 @@ static LogicalResult verifyStackedOperands(OpTy op,
   return success();
 }
 
+/// The floats the weight_scratch buffer of rnn.stacked_rnn or
+/// rnn.stacked_rnn_grad must hold, or kDynamic when a weight matrix has a
+/// dynamic shape.
+template <typename OpTy> static int64_t weightScratchSize(OpTy op) {
+  SmallVector<std::pair<int64_t, int64_t>> shapes;
+  for (int64_t l = 0, e = op.getNumLayers(); l < e; ++l)
+    for (int64_t d = 0; d < op.getNumDirections(); ++d)
+      for (int64_t i = 0; i < 2; ++i) {
+        auto type = cast<MemRefType>(op.getWeight(l, d, i).getType());
+        if (!type.hasStaticShape())
+          return ShapedType::kDynamic;
+        shapes.emplace_back(type.getDimSize(0), type.getDimSize(1));
+      }
+  return rnn::getWeightScratchSize(shapes);
+}
+
+/// Checks the weight_scratch buffer, when present, against
+/// weightScratchSize.
+template <typename OpTy> static LogicalResult verifyWeightScratch(OpTy op) {
+  Value scratch = op.getWeightScratch();
+  if (!scratch)
+    return success();
+  int64_t needed = weightScratchSize(op);
+  if (ShapedType::isDynamic(needed))
+    return op.emitOpError("needs weight matrices of static shape to use a "
+                          "weight_scratch buffer");
+  int64_t size = dimSize(scratch, 0);
+  if (!ShapedType::isDynamic(size) && size < needed)
+    return op.emitOpError("weight_scratch must hold at least ")
+           << needed << " floats, got " << size;
+  return success();
+}
+
 LogicalResult StackedRnnOp::verify() {
   // Inner layers alternate between two slices, or keep one slice each
   // (which the backward pass needs).
   if (failed(verifyStackedOperands(
           *this, {2, static_cast<int64_t>(getNumLayers()) - 1})))
     return failure();
-  if (Value scratch = getWeightScratch()) {
-    int64_t needed = getWeightScratchSize();
-    if (ShapedType::isDynamic(needed))
-      return emitOpError("needs weight matrices of static shape to use a "
-                         "weight_scratch buffer");
-    int64_t size = dimSize(scratch, 0);
-    if (!ShapedType::isDynamic(size) && size < needed)
-      return emitOpError("weight_scratch must hold at least ")
-             << needed << " floats, got " << size;
-  }
-  return success();
+  return verifyWeightScratch(*this);
 }
 
 int64_t StackedRnnOp::getWeightScratchSize() {
-  SmallVector<std::pair<int64_t, int64_t>> shapes;
-  for (int64_t l = 0, e = getNumLayers(); l < e; ++l)
-    for (int64_t d = 0; d < getNumDirections(); ++d)
-      for (int64_t i = 0; i < 2; ++i) {
-        auto type = cast<MemRefType>(getWeight(l, d, i).getType());
-        if (!type.hasStaticShape())
-          return ShapedType::kDynamic;
-        shapes.emplace_back(type.getDimSize(0), type.getDimSize(1));
-      }
-  return rnn::getWeightScratchSize(shapes);
+  return weightScratchSize(*this);
 }
 
 //===----------------------------------------------------------------------===//
@@ -254,7 +268,11 @@ LogicalResult StackedRnnGradOp::verify() {
   if (static_cast<int64_t>(getTruncate()) < 0)
     return emitOpError("truncate must be non-negative, got ")
            << static_cast<int64_t>(getTruncate());
-  return success();
+  return verifyWeightScratch(*this);
+}
+
+int64_t StackedRnnGradOp::getWeightScratchSize() {
+  return weightScratchSize(*this);
 }
 
 //===----------------------------------------------------------------------===//

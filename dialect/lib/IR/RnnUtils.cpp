@@ -40,16 +40,18 @@ Value rnn::transposeInnerDims(OpBuilder &builder, Location loc, Value memref) {
           AffineMap::getPermutationMap(permutation, builder.getContext())));
 }
 
-int64_t rnn::getTransposedWeightStride(int64_t columns) {
+int64_t rnn::getPaddedWeightStride(int64_t columns) {
   return llvm::alignTo(columns, 16) + 16;
 }
 
 int64_t
 rnn::getWeightScratchSize(ArrayRef<std::pair<int64_t, int64_t>> weights) {
-  int64_t total = 0;
-  for (auto [rows, columns] : weights)
-    total += columns * getTransposedWeightStride(rows);
-  return total;
+  int64_t transposed = 0, natural = 0;
+  for (auto [rows, columns] : weights) {
+    transposed += columns * getPaddedWeightStride(rows);
+    natural += rows * getPaddedWeightStride(columns);
+  }
+  return std::max(transposed, natural);
 }
 
 OpFoldResult rnn::dimAsFoldResult(OpBuilder &builder, Location loc,

@@ -29,6 +29,38 @@ using namespace mlir::rnn;
 
 namespace {
 
+/// Hands out consecutive matrices of a weight scratch buffer (see
+/// rnn.stacked_rnn), each with its rows padded to getPaddedWeightStride.
+class WeightScratchMatrices {
+public:
+  WeightScratchMatrices(OpBuilder &builder, Location loc, Value scratch)
+      : builder(builder), loc(loc), scratch(scratch) {}
+
+  /// A (rows, columns) view of the next rows * stride floats.
+  Value next(int64_t rows, int64_t columns) {
+    int64_t stride = getPaddedWeightStride(columns);
+    OpFoldResult zero = builder.getIndexAttr(0), one = builder.getIndexAttr(1);
+    Value flat = memref::SubViewOp::create(
+        builder, loc, scratch,
+        ArrayRef<OpFoldResult>{builder.getIndexAttr(offset)},
+        ArrayRef<OpFoldResult>{builder.getIndexAttr(rows * stride)},
+        ArrayRef<OpFoldResult>{one});
+    offset += rows * stride;
+    Value padded = memref::ExpandShapeOp::create(
+        builder, loc, ArrayRef<int64_t>{rows, stride}, flat,
+        ArrayRef<ReassociationIndices>{{0, 1}});
+    return viewSlice(
+        builder, loc, padded, {zero, zero},
+        {builder.getIndexAttr(rows), builder.getIndexAttr(columns)}, {0, 1});
+  }
+
+private:
+  OpBuilder &builder;
+  Location loc;
+  Value scratch;
+  int64_t offset = 0;
+};
+
 /// Rewrites one rnn.stacked_rnn into its layers.
 struct StackedRnnLowering : public OpRewritePattern<StackedRnnOp> {
   StackedRnnLowering(MLIRContext *context, llvm::Statistic &numLayersCreated)
@@ -66,25 +98,11 @@ struct StackedRnnLowering : public OpRewritePattern<StackedRnnOp> {
     };
 
     // Each layer and direction takes the next (I, H) and (H, H) matrices of
-    // the weight scratch buffer for its transposed weights, rows padded to
-    // getTransposedWeightStride(H).
-    int64_t weightScratchOffset = 0;
+    // the weight scratch buffer for its transposed weights.
+    WeightScratchMatrices scratchMatrices(rewriter, loc, op.getWeightScratch());
     auto nextTransposedWeight = [&](Value weight) -> Value {
       auto shape = cast<MemRefType>(weight.getType()).getShape();
-      int64_t rows = shape[1], cols = shape[0];
-      int64_t stride = getTransposedWeightStride(cols);
-      Value flat = memref::SubViewOp::create(
-          rewriter, loc, op.getWeightScratch(),
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(weightScratchOffset)},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(rows * stride)},
-          ArrayRef<OpFoldResult>{one});
-      weightScratchOffset += rows * stride;
-      Value padded = memref::ExpandShapeOp::create(
-          rewriter, loc, ArrayRef<int64_t>{rows, stride}, flat,
-          ArrayRef<ReassociationIndices>{{0, 1}});
-      return viewSlice(
-          rewriter, loc, padded, {zero, zero},
-          {rewriter.getIndexAttr(rows), rewriter.getIndexAttr(cols)}, {0, 1});
+      return scratchMatrices.next(shape[1], shape[0]);
     };
 
     Value zeroF = arith::ConstantOp::create(rewriter, loc,
@@ -172,6 +190,20 @@ struct StackedRnnGradLowering : public OpRewritePattern<StackedRnnGradOp> {
                        {seqLen, batch, hiddenSize}, {0, 1, 2});
     };
 
+    // With weight scratch, the backward products read copies of the weights
+    // with padded rows (like the forward's transposed ones): a GEMM kernel
+    // walking down a column panel of a matrix with power-of-two rows would
+    // hit only a few cache sets.
+    WeightScratchMatrices scratchMatrices(rewriter, loc, op.getWeightScratch());
+    auto paddedWeight = [&](Value weight) -> Value {
+      if (!op.getWeightScratch())
+        return weight;
+      auto shape = cast<MemRefType>(weight.getType()).getShape();
+      Value copy = scratchMatrices.next(shape[0], shape[1]);
+      linalg::CopyOp::create(rewriter, loc, weight, copy);
+      return copy;
+    };
+
     Value zeroF = arith::ConstantOp::create(rewriter, loc,
                                             rewriter.getF32FloatAttr(0.0f));
     for (int64_t l = layers - 1; l >= 0; --l) {
@@ -196,12 +228,13 @@ struct StackedRnnGradLowering : public OpRewritePattern<StackedRnnGradOp> {
         Value initialState = stateRow(op.getH0(), row);
         Value directionOutput = direction(layerOutput, d);
         Value directionOutputGrad = direction(outputGrad, d);
+        Value weightIH = paddedWeight(op.getWeight(l, d, 0));
+        Value weightHH = paddedWeight(op.getWeight(l, d, 1));
         LayerGradOp::create(
-            rewriter, loc, layerInput, op.getLengths(), initialState,
-            op.getWeight(l, d, 0), op.getWeight(l, d, 1), directionOutput,
-            directionOutputGrad, stateGrad, inputGrad,
-            op.getWeightGrad(l, d, 0), op.getWeightGrad(l, d, 1), biasIHGrad,
-            biasHHGrad, op.getNonlinearity(), /*reverse=*/d == 1,
+            rewriter, loc, layerInput, op.getLengths(), initialState, weightIH,
+            weightHH, directionOutput, directionOutputGrad, stateGrad,
+            inputGrad, op.getWeightGrad(l, d, 0), op.getWeightGrad(l, d, 1),
+            biasIHGrad, biasHHGrad, op.getNonlinearity(), /*reverse=*/d == 1,
             op.getTruncate());
         linalg::CopyOp::create(rewriter, loc, stateGrad,
                                stateRow(op.getH0Grad(), row));

@@ -183,8 +183,10 @@ LogicalResult AdjointBuilder::adjointOf(StackedRnnOp op) {
       builder, loc, op.getInput(), op.getLengths(), op.getH0(), op.getWeights(),
       op.getOutput(), op.getHN(), op.getScratch(), *outputGrad, *hNGrad,
       scratchGrad, lookup(op.getInput()), weightGrads, *h0Grad,
-      op.getHiddenSize(), op.getNumLayers(), op.getNonlinearity(), op.getBias(),
-      op.getBidirectional(), truncate);
+      // The forward pass is done with its transposed weights by the time
+      // the backward copies its padded weights in.
+      op.getWeightScratch(), op.getHiddenSize(), op.getNumLayers(),
+      op.getNonlinearity(), op.getBias(), op.getBidirectional(), truncate);
   // The RNN overwrote its outputs, so their earlier values get no gradient;
   // this also clears what the backward sweep left in their adjoints, which
   // an earlier iteration of a segment loop reuses.

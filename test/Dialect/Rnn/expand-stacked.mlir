@@ -147,7 +147,7 @@ func.func @negative_layer_is_untouched(%x: memref<5x2x3xf32>, %w_ih: memref<4x3x
 
 /// With weight_scratch, each layer and direction takes the next matrices of
 /// it for its transposed weights, in parameter order: (I, H) then (H, H),
-/// each row padded to 32 floats for H = 4 (getTransposedWeightStride).
+/// each row padded to 32 floats for H = 4 (getPaddedWeightStride).
 /// Layer 0 forward: W_ih^T at 0 (3 rows), W_hh^T at 96 (4 rows); layer 0
 /// reverse from 224; layer 1 (input 8 = 2H) from 448.
 
@@ -185,5 +185,56 @@ func.func @weight_scratch(
       weight_scratch(%ws : memref<1344xf32>)
       {hidden_size = 4 : i64, num_layers = 2 : i64,
        nonlinearity = #rnn.nonlinearity<tanh>, bias = false, bidirectional}
+  return
+}
+
+// -----
+
+/// The backward expands from the last layer down. With weight_scratch, each
+/// layer's backward reads copies of its weights with rows padded to 32
+/// floats (getPaddedWeightStride): layer 1's W_ih at 0 and W_hh at 128,
+/// layer 0's at 256 and 384.
+
+// CHECK-LABEL: func @grad_weight_scratch
+// CHECK-SAME:    %[[W_IH0:[a-z0-9_]+]]: memref<4x3xf32>, %[[W_HH0:[a-z0-9_]+]]: memref<4x4xf32>,
+// CHECK-SAME:    %[[W_IH1:[a-z0-9_]+]]: memref<4x4xf32>, %[[W_HH1:[a-z0-9_]+]]: memref<4x4xf32>,
+// CHECK-SAME:    %[[WS:[a-z0-9_]+]]: memref<512xf32>
+// CHECK:         %[[IH1_FLAT:[a-z0-9_]+]] = memref.subview %[[WS]][0] [128] [1]
+// CHECK:         %[[IH1_2D:[a-z0-9_]+]] = memref.expand_shape %[[IH1_FLAT]] {{\[}}[0, 1]] output_shape [4, 32]
+// CHECK:         %[[IH1:[a-z0-9_]+]] = memref.subview %[[IH1_2D]][0, 0] [4, 4] [1, 1] : memref<4x32xf32{{.*}}> to memref<4x4xf32, strided<[32, 1]{{.*}}>>
+// CHECK:         linalg.copy ins(%[[W_IH1]] : memref<4x4xf32>) outs(%[[IH1]] :
+// CHECK:         memref.subview %[[WS]][128] [128] [1]
+// CHECK:         %[[HH1:[a-z0-9_]+]] = memref.subview
+// CHECK:         linalg.copy ins(%[[W_HH1]] : memref<4x4xf32>) outs(%[[HH1]] :
+// CHECK:         rnn.layer_grad {{.*}} weights(%[[IH1]], %[[HH1]] : memref<4x4xf32, strided<[32, 1]{{.*}}>>, memref<4x4xf32, strided<[32, 1]{{.*}}>>)
+// CHECK:         memref.subview %[[WS]][256] [128] [1]
+// CHECK:         %[[IH0:[a-z0-9_]+]] = memref.subview {{.*}} : memref<4x32xf32{{.*}}> to memref<4x3xf32, strided<[32, 1]{{.*}}>>
+// CHECK:         linalg.copy ins(%[[W_IH0]] : memref<4x3xf32>) outs(%[[IH0]] :
+// CHECK:         memref.subview %[[WS]][384] [128] [1]
+// CHECK:         rnn.layer_grad {{.*}} weights(%[[IH0]], %{{.*}} : memref<4x3xf32, strided<[32, 1]{{.*}}>>, memref<4x4xf32, strided<[32, 1]{{.*}}>>)
+func.func @grad_weight_scratch(
+    %x: memref<5x?x3xf32>, %h0: memref<2x?x4xf32>,
+    %w_ih0: memref<4x3xf32>, %w_hh0: memref<4x4xf32>,
+    %w_ih1: memref<4x4xf32>, %w_hh1: memref<4x4xf32>,
+    %ws: memref<512xf32>,
+    %y: memref<5x?x4xf32>, %h_n: memref<2x?x4xf32>,
+    %scratch: memref<1x5x?x4xf32>, %dy: memref<5x?x4xf32>,
+    %dh_n: memref<2x?x4xf32>, %d_scratch: memref<1x5x?x4xf32>,
+    %dw_ih0: memref<4x3xf32>, %dw_hh0: memref<4x4xf32>,
+    %dw_ih1: memref<4x4xf32>, %dw_hh1: memref<4x4xf32>,
+    %dh0: memref<2x?x4xf32>) {
+  rnn.stacked_rnn_grad %x : memref<5x?x3xf32> h0(%h0 : memref<2x?x4xf32>)
+      weights(%w_ih0, %w_hh0, %w_ih1, %w_hh1 : memref<4x3xf32>,
+              memref<4x4xf32>, memref<4x4xf32>, memref<4x4xf32>)
+      outputs(%y, %h_n : memref<5x?x4xf32>, memref<2x?x4xf32>)
+      scratch(%scratch : memref<1x5x?x4xf32>)
+      grads(%dy, %dh_n : memref<5x?x4xf32>, memref<2x?x4xf32>)
+      scratch_grad(%d_scratch : memref<1x5x?x4xf32>)
+      weight_grads(%dw_ih0, %dw_hh0, %dw_ih1, %dw_hh1 : memref<4x3xf32>,
+                   memref<4x4xf32>, memref<4x4xf32>, memref<4x4xf32>)
+      h0_grad(%dh0 : memref<2x?x4xf32>)
+      weight_scratch(%ws : memref<512xf32>)
+      {hidden_size = 4 : i64, num_layers = 2 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
   return
 }

@@ -127,3 +127,37 @@ func.func @negative_inference_only(%p: memref<?x1xf32>, %t: memref<?x1xf32>,
   rnn.mse_loss %p, %t : memref<?x1xf32>, memref<?x1xf32> outs(%loss : memref<f32>)
   return
 }
+
+// -----
+
+/// The backward pass gets the forward's weight scratch, which the forward
+/// no longer needs once the backward runs.
+
+// CHECK-LABEL: func @shared_weight_scratch
+// CHECK-SAME:    %[[WS:[a-z0-9_]+]]: memref<256xf32>
+// CHECK:         rnn.stacked_rnn {{.*}} weight_scratch(%[[WS]] :
+// CHECK:         rnn.stacked_rnn_grad {{.*}} weight_scratch(%[[WS]] :
+func.func @shared_weight_scratch(%x: memref<3x?x3xf32>, %h0: memref<1x?x4xf32>,
+                                 %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>,
+                                 %ws: memref<256xf32>, %y: memref<3x?x4xf32>,
+                                 %h_n: memref<1x?x4xf32>, %target: memref<3x?x4xf32>,
+                                 %loss: memref<f32>, %d_h0: memref<1x?x4xf32>,
+                                 %d_w_ih: memref<4x3xf32>, %d_w_hh: memref<4x4xf32>,
+                                 %d_y: memref<3x?x4xf32>, %d_h_n: memref<1x?x4xf32>,
+                                 %d_loss: memref<f32>) {
+  rnn.declare_adjoint %h0, %d_h0 : memref<1x?x4xf32>, memref<1x?x4xf32>
+  rnn.declare_adjoint %w_ih, %d_w_ih : memref<4x3xf32>, memref<4x3xf32>
+  rnn.declare_adjoint %w_hh, %d_w_hh : memref<4x4xf32>, memref<4x4xf32>
+  rnn.declare_adjoint %y, %d_y : memref<3x?x4xf32>, memref<3x?x4xf32>
+  rnn.declare_adjoint %h_n, %d_h_n : memref<1x?x4xf32>, memref<1x?x4xf32>
+  rnn.declare_adjoint %loss, %d_loss : memref<f32>, memref<f32>
+  rnn.stacked_rnn %x : memref<3x?x3xf32> h0(%h0 : memref<1x?x4xf32>)
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outs(%y, %h_n : memref<3x?x4xf32>, memref<1x?x4xf32>)
+      weight_scratch(%ws : memref<256xf32>)
+      {hidden_size = 4 : i64, num_layers = 1 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
+  rnn.mse_loss %y, %target : memref<3x?x4xf32>, memref<3x?x4xf32>
+      outs(%loss : memref<f32>)
+  return
+}

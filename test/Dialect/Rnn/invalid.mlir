@@ -808,11 +808,33 @@ func.func @layer_transposed_weight_shape(
 func.func @stacked_weight_scratch_too_small(
     %x: memref<5x2x3xf32>, %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>,
     %y: memref<5x2x4xf32>, %h_n: memref<1x2x4xf32>, %ws: memref<100xf32>) {
-  // expected-error @+1 {{'rnn.stacked_rnn' op weight_scratch must hold at least 224 floats, got 100}}
+  // The forward layout (transposed) needs 224 floats, the backward's 256.
+  // expected-error @+1 {{'rnn.stacked_rnn' op weight_scratch must hold at least 256 floats, got 100}}
   rnn.stacked_rnn %x : memref<5x2x3xf32>
       weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
       outs(%y, %h_n : memref<5x2x4xf32>, memref<1x2x4xf32>)
       weight_scratch(%ws : memref<100xf32>)
+      {hidden_size = 4 : i64, num_layers = 1 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
+  return
+}
+
+// -----
+
+func.func @stacked_grad_weight_scratch_too_small(
+    %x: memref<5x2x3xf32>, %h0: memref<1x2x4xf32>, %w_ih: memref<4x3xf32>,
+    %w_hh: memref<4x4xf32>, %y: memref<5x2x4xf32>, %h_n: memref<1x2x4xf32>,
+    %dy: memref<5x2x4xf32>, %dh_n: memref<1x2x4xf32>,
+    %dw_ih: memref<4x3xf32>, %dw_hh: memref<4x4xf32>,
+    %dh0: memref<1x2x4xf32>, %ws: memref<255xf32>) {
+  // expected-error @+1 {{'rnn.stacked_rnn_grad' op weight_scratch must hold at least 256 floats, got 255}}
+  rnn.stacked_rnn_grad %x : memref<5x2x3xf32> h0(%h0 : memref<1x2x4xf32>)
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outputs(%y, %h_n : memref<5x2x4xf32>, memref<1x2x4xf32>)
+      grads(%dy, %dh_n : memref<5x2x4xf32>, memref<1x2x4xf32>)
+      weight_grads(%dw_ih, %dw_hh : memref<4x3xf32>, memref<4x4xf32>)
+      h0_grad(%dh0 : memref<1x2x4xf32>)
+      weight_scratch(%ws : memref<255xf32>)
       {hidden_size = 4 : i64, num_layers = 1 : i64,
        nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
   return

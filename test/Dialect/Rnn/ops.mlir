@@ -240,14 +240,18 @@ func.func @matmul_forms(%a: memref<?x8xf32>, %b: memref<8x16xf32>,
 
 // CHECK-LABEL: func @layer_and_stack_with_weight_scratch
 // CHECK:         rnn.layer {{.*}} outs(%{{.*}}, %{{.*}} : memref<5x?x4xf32>, memref<?x4xf32>) transposed_weights(%{{.*}}, %{{.*}} : memref<3x4xf32>, memref<4x4xf32>) {nonlinearity = #rnn.nonlinearity<tanh>}
-// CHECK:         rnn.stacked_rnn {{.*}} weight_scratch(%{{.*}} : memref<224xf32>)
+// CHECK:         rnn.stacked_rnn {{.*}} weight_scratch(%{{.*}} : memref<256xf32>)
 // CHECK:         rnn.cell_grad {{.*}} grads(%{{.*}}, %{{.*}} : memref<?x4xf32>, memref<?x4xf32>) {nonlinearity
+// CHECK:         rnn.stacked_rnn_grad {{.*}} h0_grad(%{{.*}} : memref<1x?x4xf32>) weight_scratch(%{{.*}} : memref<256xf32>) {bias = false
 func.func @layer_and_stack_with_weight_scratch(
     %x: memref<5x?x3xf32>, %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>,
     %y: memref<5x?x4xf32>, %state: memref<?x4xf32>, %h_n: memref<1x?x4xf32>,
-    %wt_ih: memref<3x4xf32>, %wt_hh: memref<4x4xf32>, %ws: memref<224xf32>,
+    %wt_ih: memref<3x4xf32>, %wt_hh: memref<4x4xf32>, %ws: memref<256xf32>,
     %x_t: memref<?x3xf32>, %y_t: memref<?x4xf32>, %h0: memref<?x4xf32>,
-    %dy: memref<?x4xf32>, %dh: memref<?x4xf32>, %t: index) {
+    %dy: memref<?x4xf32>, %dh: memref<?x4xf32>, %t: index,
+    %h0_3d: memref<1x?x4xf32>, %dy_3d: memref<5x?x4xf32>,
+    %dh_n: memref<1x?x4xf32>, %dw_ih: memref<4x3xf32>,
+    %dw_hh: memref<4x4xf32>, %dh0: memref<1x?x4xf32>) {
   rnn.layer %x : memref<5x?x3xf32>
       weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
       outs(%y, %state : memref<5x?x4xf32>, memref<?x4xf32>)
@@ -256,7 +260,7 @@ func.func @layer_and_stack_with_weight_scratch(
   rnn.stacked_rnn %x : memref<5x?x3xf32>
       weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
       outs(%y, %h_n : memref<5x?x4xf32>, memref<1x?x4xf32>)
-      weight_scratch(%ws : memref<224xf32>)
+      weight_scratch(%ws : memref<256xf32>)
       {hidden_size = 4 : i64, num_layers = 1 : i64,
        nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
   rnn.cell_grad %x_t, %y_t, %y_t, %h0 at %t, %t
@@ -264,6 +268,15 @@ func.func @layer_and_stack_with_weight_scratch(
       weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
       grads(%dy, %dh : memref<?x4xf32>, memref<?x4xf32>)
       {nonlinearity = #rnn.nonlinearity<tanh>}
+  rnn.stacked_rnn_grad %x : memref<5x?x3xf32> h0(%h0_3d : memref<1x?x4xf32>)
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outputs(%y, %h_n : memref<5x?x4xf32>, memref<1x?x4xf32>)
+      grads(%dy_3d, %dh_n : memref<5x?x4xf32>, memref<1x?x4xf32>)
+      weight_grads(%dw_ih, %dw_hh : memref<4x3xf32>, memref<4x4xf32>)
+      h0_grad(%dh0 : memref<1x?x4xf32>)
+      weight_scratch(%ws : memref<256xf32>)
+      {hidden_size = 4 : i64, num_layers = 1 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
   return
 }
 
