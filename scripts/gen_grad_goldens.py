@@ -91,9 +91,12 @@ TRUNCATION_MIN_EFFECT = 1e-4
 #   checkpoint     intervals K for extra RUNs with --checkpoint-bptt=K: the
 #                  states are recomputed from checkpoints, so the full-BPTT
 #                  goldens must be reproduced (to the same tolerance)
+#   targets        CPUs for extra RUNs with --target-cpu=<cpu>: narrower
+#                  vectors give small models the kernels' full column panels
+#                  (x86-64-v2: 12 columns), which must reproduce the goldens
 
 GRAD_DEFAULTS = dict(target_dtype="int64", truncate=0, also_truncate=None,
-                     checkpoint=())
+                     checkpoint=(), targets=())
 
 MSE, CE = "MSELoss", "CrossEntropyLoss"
 
@@ -198,9 +201,15 @@ CONFIGS = [
          bidirectional=True,
          lengths=[9, 1, 4, 9, 7, 2, 9, 5, 3, 8, 6, 9, 1, 2, 9, 4, 7, 9, 3, 5,
                   9, 8, 6, 1, 9, 2, 4, 9, 7, 5, 3, 9, 6],
-         head="last", out_features=3, loss=CE,
+         head="last", out_features=3, loss=CE, targets=("x86-64-v2",),
          comment="GEMM kernel edges: masked panels, row-tile remainders, "
                  "row blocks, weight-gradient reductions split in chunks"),
+    dict(name="mse_b70_packed_panels", seed=127, batch=70, seq=3,
+         seq_len="fixed", input_size=13, hidden_size=24, h0=True,
+         head="all", out_features=2, loss=MSE, targets=("x86-64-v2",),
+         comment="B=70: the weight-gradient reductions split one step's "
+                 "batch into chunks of 64 and 6; with 12-column panels "
+                 "their rhs panels are packed"),
     # --- Truncated BPTT (unidirectional, no lengths) --------------------------
     dict(name="tbptt2_1l_all_mse_bf", seed=120, batch=3, seq=7,
          seq_len="fixed", input_size=3, hidden_size=5, batch_first=True,
@@ -344,6 +353,10 @@ def lit_test(c):
         lines += ["# Checkpointed every %d steps (T=%d): the same goldens."
                   % (k, c["seq"])]
         lines += block(["--checkpoint-bptt=%d" % k])
+    for cpu in c["targets"]:
+        lines += ["# With --target-cpu=%s (full column panels): the same "
+                  "goldens." % cpu]
+        lines += block(["--target-cpu=" + cpu])
     return "\n".join(lines) + "\n"
 
 

@@ -99,6 +99,7 @@ void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
   kernelOptions.outlineKernels = options.matmul.outlineKernels;
   kernelOptions.parallel = options.matmul.parallel;
   kernelOptions.parallelMinMacs = options.matmul.parallelMinMacs;
+  kernelOptions.packRhs = options.matmul.packRhs;
   pm.addPass(rnn::createConvertRnnToScf(kernelOptions));
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createCanonicalizerPass());

@@ -36,7 +36,8 @@ namespace rnn {
 /// `outlineKernels`, each distinct vector kernel becomes one private
 /// function that the products call. With `parallel`, the tiles of a vector
 /// product of at least `parallelMinMacs` multiply-adds are spread over an
-/// scf.parallel loop.
+/// scf.parallel loop. With `packRhs`, the tiles of a batch-reduce product
+/// read each reduction chunk's rhs panel from a contiguous copy.
 struct MatmulTiling {
   int64_t vectorWidth = 8;
   int64_t tileRows = 4;
@@ -44,6 +45,7 @@ struct MatmulTiling {
   bool outlineKernels = true;
   bool parallel = false;
   int64_t parallelMinMacs = 1 << 22;
+  bool packRhs = true;
 };
 
 /// The unit attribute that keeps an rnn.matmul on one thread even with the

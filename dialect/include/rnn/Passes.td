@@ -210,6 +210,16 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
     pair sums its whole reduction in the same order as the sequential
     kernel, so the result is bitwise the same on any number of threads.
 
+    A batch-reduce product (the weight gradients: a sum over time steps)
+    runs its reduction in chunks of at most 64 `(s, k)` pairs. With
+    `pack-rhs` (the default), each (row block, column panel) work item of
+    the full tiles first copies the chunk's `rhs` panel into a contiguous
+    64-byte aligned stack buffer and the tiles read that copy. The buffer
+    is a `memref.alloca` in the function's entry block, or in the body of
+    the `scf.parallel` loop, so that each thread has its own: the `rhs` of these products, the activations of every step,
+    has rows a power of two apart for common sizes, and a column panel at
+    such a stride falls into a few cache sets.
+
     `rnn.sum_rows` keeps `tile-vectors` vectors of column sums in registers
     while the rows stream past.
 
@@ -232,7 +242,10 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
            "scf.parallel loop">,
     Option<"parallelMinMacs", "parallel-min-macs", "int64_t",
            /*default=*/"1 << 22",
-           "Multiply-adds from which an rnn.matmul runs in parallel">
+           "Multiply-adds from which an rnn.matmul runs in parallel">,
+    Option<"packRhs", "pack-rhs", "bool", /*default=*/"true",
+           "Copy each reduction chunk's rhs panel of a batch-reduce "
+           "rnn.matmul into a contiguous buffer before its tiles read it">
   ];
   let dependentDialects = [
     "::mlir::scf::SCFDialect",

@@ -1,5 +1,6 @@
 // RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=16 tile-rows=2 tile-vectors=1 outline-kernels=false" --canonicalize --cse -split-input-file | FileCheck %s --implicit-check-not=rnn.
 // RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=16 tile-rows=2 tile-vectors=1" -split-input-file | FileCheck %s --check-prefix=OUTLINE
+// RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=16 tile-rows=2 tile-vectors=1 outline-kernels=false pack-rhs=false" -split-input-file | FileCheck %s --check-prefix=NOPACK
 
 /// The vector kernel of a plain product with the whole epilogue: for tiles
 /// of 2 rows by 1 vector, 20 columns are one full panel of one 16-lane
@@ -90,30 +91,81 @@ func.func @time_major(%x: memref<5x?x8xf32>, %w: memref<8x16xf32>,
 
 // -----
 
-/// Batch-reduce: the reduction runs over (s, k) in chunks of about 256
-/// pairs (max(1, 256 / K) steps), the accumulators in registers across the
-/// whole chunk. Without `accumulate`, the first chunk starts from zero and
-/// the later ones from the partial result.
+/// Batch-reduce: the reduction runs over (s, k) in chunks of at most 64
+/// pairs: max(1, 64 / K) steps, and k in pieces of min(K, 64) when one
+/// step has more. The accumulators stay in registers across the whole
+/// chunk. Without `accumulate`, the first chunk starts from zero and the
+/// later ones from the partial result. 8 columns are no full panel, so
+/// nothing is packed.
 
 // CHECK-LABEL: func @batch_reduce
 // CHECK-SAME:    (%[[G:[a-z0-9_]+]]: memref<5x16x?xf32, strided<[?, 1, 16]>>, %[[X:[a-z0-9_]+]]: memref<5x?x8xf32>, %[[DW:[a-z0-9_]+]]: memref<16x8xf32>)
 // CHECK-DAG:     %[[ZERO:[a-z0-9_]+]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK-NOT:     memref.alloca
 // CHECK:         %[[K:[a-z0-9_]+]] = memref.dim %[[G]], %c2
-// CHECK:         %[[PER_K:[a-z0-9_]+]] = arith.divui %c256, %[[K]]
+// CHECK:         %[[PER_K:[a-z0-9_]+]] = arith.divui %c64, %[[K]]
 // CHECK:         %[[CHUNK:[a-z0-9_]+]] = arith.maxui %[[PER_K]], %c1
+// CHECK:         %[[K_CHUNK:[a-z0-9_]+]] = arith.minui %[[K]], %c64
 // CHECK:         scf.for %[[S0:[a-z0-9_]+]] = %c0 to %c5 step %[[CHUNK]]
-// CHECK:           %[[FIRST:[a-z0-9_]+]] = arith.cmpi eq, %[[S0]], %c0
-// CHECK:             %[[OLD:[a-z0-9_]+]] = vector.maskedload %[[DW]]
-// CHECK:             %[[INIT:[a-z0-9_]+]] = arith.select %[[FIRST]], %[[ZERO]], %[[OLD]]
-// CHECK:             scf.for %[[S:[a-z0-9_]+]] = %[[S0]] to %{{.*}} step %c1 iter_args(
-// CHECK:               scf.for %[[KK:[a-z0-9_]+]] = %c0 to %[[K]] step %c1 iter_args(
-// CHECK:                 vector.maskedload %[[X]][%[[S]], %[[KK]], %c0]
-// CHECK:                 memref.load %[[G]][%[[S]], %{{.*}}, %[[KK]]]
-// CHECK:                 vector.fma
+// CHECK:           scf.for %[[K0:[a-z0-9_]+]] = %c0 to %[[K]] step %[[K_CHUNK]]
+// CHECK:             %[[S_END:[a-z0-9_]+]] = arith.minui %{{.*}}, %c5
+// CHECK:             %[[K_END:[a-z0-9_]+]] = arith.minui %{{.*}}, %[[K]]
+// CHECK-DAG:         %[[FIRST_K:[a-z0-9_]+]] = arith.cmpi eq, %[[K0]], %c0
+// CHECK-DAG:         %[[FIRST_S:[a-z0-9_]+]] = arith.cmpi eq, %[[S0]], %c0
+// CHECK:             %[[FIRST:[a-z0-9_]+]] = arith.andi %[[FIRST_S]], %[[FIRST_K]]
+// CHECK:               %[[OLD:[a-z0-9_]+]] = vector.maskedload %[[DW]]
+// CHECK:               %[[INIT:[a-z0-9_]+]] = arith.select %[[FIRST]], %[[ZERO]], %[[OLD]]
+// CHECK:               scf.for %[[S:[a-z0-9_]+]] = %[[S0]] to %[[S_END]] step %c1 iter_args(
+// CHECK:                 scf.for %[[KK:[a-z0-9_]+]] = %[[K0]] to %[[K_END]] step %c1 iter_args(
+// CHECK:                   vector.maskedload %[[X]][%[[S]], %[[KK]], %c0]
+// CHECK:                   memref.load %[[G]][%[[S]], %{{.*}}, %[[KK]]]
+// CHECK:                   vector.fma
 func.func @batch_reduce(%g: memref<5x16x?xf32, strided<[?, 1, 16]>>,
                         %x: memref<5x?x8xf32>, %dw: memref<16x8xf32>) {
   rnn.matmul %g, %x : memref<5x16x?xf32, strided<[?, 1, 16]>>,
       memref<5x?x8xf32> outs(%dw : memref<16x8xf32>)
+  return
+}
+
+// -----
+
+/// With full panels (32 columns: two of 16), each (row block, panel) work
+/// item of the full row tiles first copies the chunk's rhs panel into a
+/// 64x16 buffer allocated once in the entry block (row (s - s0) * (k_end -
+/// k0) + k - k0 holds rhs[s, k, panel]); the tiles read that copy. The
+/// leftover row (17 rows in tiles of 2) reads rhs itself. With
+/// pack-rhs=false, nothing is packed.
+
+// CHECK-LABEL: func @batch_reduce_packed
+// CHECK-SAME:    (%[[G:[a-z0-9_]+]]: memref<5x17x?xf32, strided<[?, 1, 17]>>, %[[X:[a-z0-9_]+]]: memref<5x?x32xf32>, %[[DW:[a-z0-9_]+]]: memref<17x32xf32>)
+// CHECK:         %[[BUF:[a-z0-9_]+]] = memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
+// CHECK:         scf.for %[[S0:[a-z0-9_]+]] =
+// CHECK:           scf.for %[[K0:[a-z0-9_]+]] =
+// CHECK:             %[[S_END:[a-z0-9_]+]] = arith.minui
+// CHECK:             %[[K_END:[a-z0-9_]+]] = arith.minui
+// CHECK:             scf.for %[[PANEL:[a-z0-9_]+]] = %c0 to %c2 step %c1
+// CHECK:               %[[COL:[a-z0-9_]+]] = arith.muli %[[PANEL]], %c16
+// CHECK:               scf.for %[[S:[a-z0-9_]+]] = %[[S0]] to %[[S_END]] step %c1
+// CHECK:                 scf.for %[[KK:[a-z0-9_]+]] = %[[K0]] to %[[K_END]] step %c1
+// CHECK:                   %[[V:[a-z0-9_]+]] = vector.load %[[X]][%[[S]], %[[KK]], %[[COL]]]
+// CHECK:                   vector.store %[[V]], %[[BUF]][%{{.*}}, %c0] : memref<64x16xf32>, vector<16xf32>
+// CHECK:               scf.for %[[ROW:[a-z0-9_]+]] =
+// CHECK:                 scf.for %{{.*}} = %[[S0]] to %[[S_END]] step %c1 iter_args(
+// CHECK:                   scf.for %{{.*}} = %[[K0]] to %[[K_END]] step %c1 iter_args(
+// CHECK:                     vector.load %[[BUF]][%{{.*}}, %c0] : memref<64x16xf32>, vector<16xf32>
+// CHECK:                     vector.fma
+// The leftover row, 16.
+// CHECK:             vector.load %[[DW]][%c16, %c0]
+// CHECK:             scf.for {{.*}} iter_args(
+// CHECK:               scf.for {{.*}} iter_args(
+// CHECK:                 vector.load %[[X]]
+// NOPACK-LABEL: func @batch_reduce_packed
+// NOPACK-NOT:     memref.alloca
+// NOPACK:         return
+func.func @batch_reduce_packed(%g: memref<5x17x?xf32, strided<[?, 1, 17]>>,
+                               %x: memref<5x?x32xf32>, %dw: memref<17x32xf32>) {
+  rnn.matmul %g, %x : memref<5x17x?xf32, strided<[?, 1, 17]>>,
+      memref<5x?x32xf32> outs(%dw : memref<17x32xf32>)
   return
 }
 

@@ -370,8 +370,9 @@ struct ConvertRnnToScfPass
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(&getContext());
     populateRnnToScfConversionPatterns(
-        patterns, MatmulTiling{vectorWidth, tileRows, tileVectors,
-                               outlineKernels, parallel, parallelMinMacs});
+        patterns,
+        MatmulTiling{vectorWidth, tileRows, tileVectors, outlineKernels,
+                     parallel, parallelMinMacs, packRhs});
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
