@@ -75,6 +75,18 @@ void populateRnnMatmulToScfConversionPatterns(RewritePatternSet &patterns,
 void populateRnnSumRowsToScfConversionPatterns(RewritePatternSet &patterns,
                                                const MatmulTiling &tiling);
 
+/// Whether the TransposeLowering of populateRnnTransposeToScfConversionPatterns
+/// applies to `op`: a 2-D f32 transpose of static shape on memrefs, with
+/// vectors (`tiling.vectorWidth` > 0).
+bool isVectorizableTranspose(linalg::TransposeOp op,
+                             const MatmulTiling &tiling);
+
+/// The pattern lowering 2-D f32 linalg.transpose ops of static shape (the
+/// layers' weight transposes) to blocks of `tiling.vectorWidth` vectors
+/// transposed in registers; part of populateRnnToScfConversionPatterns.
+void populateRnnTransposeToScfConversionPatterns(RewritePatternSet &patterns,
+                                                 const MatmulTiling &tiling);
+
 /// Patterns lowering the step-level backward ops (rnn.cell_grad,
 /// rnn.linear_grad, rnn.embedding_grad, rnn.mse_loss_grad and
 /// rnn.cross_entropy_loss_grad) to scf loops; part of

@@ -368,11 +368,17 @@ struct ConvertRnnToScfPass
                         StackedRnnOp, CellGradOp, LinearGradOp, EmbeddingGradOp,
                         SumRowsOp, MseLossGradOp, CrossEntropyLossGradOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    MatmulTiling tiling{vectorWidth,    tileRows, tileVectors,
+                        outlineKernels, parallel, parallelMinMacs,
+                        packRhs};
+    // The weight transposes become vector blocks; convert-linalg-to-loops
+    // takes the others.
+    target.addDynamicallyLegalOp<linalg::TransposeOp>(
+        [&](linalg::TransposeOp op) {
+          return !isVectorizableTranspose(op, tiling);
+        });
     RewritePatternSet patterns(&getContext());
-    populateRnnToScfConversionPatterns(
-        patterns,
-        MatmulTiling{vectorWidth, tileRows, tileVectors, outlineKernels,
-                     parallel, parallelMinMacs, packRhs});
+    populateRnnToScfConversionPatterns(patterns, tiling);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();
@@ -389,5 +395,6 @@ void rnn::populateRnnToScfConversionPatterns(RewritePatternSet &patterns,
           patterns.getContext());
   populateRnnMatmulToScfConversionPatterns(patterns, tiling);
   populateRnnSumRowsToScfConversionPatterns(patterns, tiling);
+  populateRnnTransposeToScfConversionPatterns(patterns, tiling);
   populateRnnGradToScfConversionPatterns(patterns, tiling.outlineKernels);
 }
