@@ -102,28 +102,30 @@ func.func @dynamic_rows(%a: memref<?x8xf32>, %w: memref<8x64xf32>,
 
 // -----
 
-/// A batch-reduce product keeps its reduction chunks outside the parallel
-/// loop, so that every (block, panel) pair adds a whole chunk in order:
-/// the sums are the sequential kernel's, on any number of threads. (The
-/// one row block's dimension and the one-trip loop over k chunks fold
-/// away.) Each work item of the parallel loop packs its rhs panel into a
-/// buffer of its own, allocated in the loop body; the sequential loop
-/// uses one in the entry block.
+/// A batch-reduce product forks once: each (block, panel) work item of the
+/// parallel loop runs every reduction chunk, in order, so the sums are the
+/// sequential kernel's on any number of threads. (The one row block's
+/// dimension and the one-trip loop over k chunks fold away.) Each work
+/// item packs its rhs panel into a buffer of its own, allocated at the
+/// start of the loop body, outside the chunk loop; the sequential loops,
+/// inside the chunk loop there, use one in the entry block.
 
 // CHECK-LABEL: func @batch_reduce
 // CHECK:         %[[SERIAL_BUF:[a-z0-9_]+]] = memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
-// CHECK:         scf.for %[[S0:[a-z0-9_]+]] = %c0 to %c64 step %c1 {
-// CHECK:           scf.if
-// CHECK-NEXT:        scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1) {
-// CHECK:             %[[BUF:[a-z0-9_]+]] = memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
-// CHECK:             vector.store %{{.*}}, %[[BUF]]
-// CHECK:             scf.for %{{.*}} = %[[S0]] to %{{.*}} step %c1 iter_args(
-// CHECK:               scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args(
-// CHECK:                 vector.load %[[BUF]]
-// CHECK:                 vector.fma
-// CHECK:           } else {
-// CHECK:             vector.store %{{.*}}, %[[SERIAL_BUF]]
-// CHECK:                 vector.load %[[SERIAL_BUF]]
+// CHECK:         scf.if
+// CHECK-NEXT:      scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1) {
+// CHECK-NEXT:        %[[BUF:[a-z0-9_]+]] = memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
+// CHECK-NEXT:        scf.for %[[S0:[a-z0-9_]+]] = %c0 to %c64 step %c1 {
+// CHECK:               vector.store %{{.*}}, %[[BUF]]
+// CHECK:               scf.for %{{.*}} = %[[S0]] to %{{.*}} step %c1 iter_args(
+// CHECK:                 scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args(
+// CHECK:                   vector.load %[[BUF]]
+// CHECK:                   vector.fma
+// CHECK:         } else {
+// CHECK-NEXT:      scf.for %[[T0:[a-z0-9_]+]] = %c0 to %c64 step %c1 {
+// CHECK:             scf.for %{{.*}} = %c0 to %c2 step %c1 {
+// CHECK:               vector.store %{{.*}}, %[[SERIAL_BUF]]
+// CHECK:                   vector.load %[[SERIAL_BUF]]
 // CHECK:         return
 // convert-scf-to-openmp frees each work item's buffer after it (an
 // alloca_scope), on the stack of the thread that runs it.

@@ -94,15 +94,17 @@ public:
   /// Cache blocking around the register tiles: the rows run in blocks of
   /// about kRowBlock, so that a block of lhs stays in cache while every
   /// column panel of rhs passes; a batch-reduce product runs its reduction
-  /// in chunks of about kReductionBlock (s, k) pairs, accumulating into the
-  /// result between chunks, so that the rhs panel of a chunk stays in
-  /// cache while every row tile uses it.
+  /// in chunks of at most kReductionBlock (s, k) pairs, accumulating into
+  /// the result between chunks, so that the rhs panel of a chunk (packed,
+  /// with pack-rhs) stays in cache while every row tile uses it.
   ///
   /// The (row block, column panel) pairs write disjoint parts of the
   /// result. With `tiling.parallel`, and when the product is large enough
   /// to pay for waking the threads, they form an scf.parallel loop (which
-  /// convert-scf-to-openmp turns into a work-sharing loop); the reduction
-  /// chunks stay outside it, so that every thread sees the whole chunk.
+  /// convert-scf-to-openmp turns into a work-sharing loop) whose pairs each
+  /// run all chunks: one fork per product. Each pair adds its chunks in
+  /// order, so every element is summed in the sequential order on any
+  /// number of threads.
   void emitVector() {
     int64_t width = tiling.vectorWidth;
     vectorType = VectorType::get({width}, b.getF32Type());
@@ -133,30 +135,13 @@ public:
       return;
     }
     // A chunk is as many whole steps s as fit in kReductionBlock (s, k)
-    // pairs, or part of one step's k when a single step has more.
+    // pairs, or part of one step's k when a single step has more. Every
+    // work item runs all chunks itself (forEachChunk), in order.
     Value block = kb.index(kReductionBlock);
-    Value chunk = arith::MaxUIOp::create(
+    stepsPerChunk = arith::MaxUIOp::create(
         b, loc, kb.index(1), arith::DivUIOp::create(b, loc, block, depth));
-    Value depthChunk = arith::MinUIOp::create(b, loc, depth, block);
-    forRange(kb.index(0), reductionSteps, chunk, [&](Value chunkStart) {
-      forRange(kb.index(0), depth, depthChunk, [&](Value depthStart) {
-        reductionBegin = chunkStart;
-        reductionEnd = arith::MinUIOp::create(
-            b, loc, arith::AddIOp::create(b, loc, chunkStart, chunk),
-            reductionSteps);
-        depthBegin = depthStart;
-        depthEnd = arith::MinUIOp::create(
-            b, loc, arith::AddIOp::create(b, loc, depthStart, depthChunk),
-            depth);
-        firstChunk = arith::AndIOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, chunkStart,
-                                  kb.index(0)),
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, depthStart,
-                                  kb.index(0)));
-        emitRows();
-      });
-    });
+    depthPerChunk = arith::MinUIOp::create(b, loc, depth, block);
+    emitRows();
   }
 
 private:
@@ -294,12 +279,39 @@ private:
       });
   }
 
+  /// body() once per reduction chunk, in order, with reductionBegin,
+  /// reductionEnd, depthBegin, depthEnd and firstChunk set; once for the
+  /// whole reduction when it is not split.
+  void forEachChunk(function_ref<void()> body) {
+    if (!stepsPerChunk)
+      return body();
+    forRange(kb.index(0), reductionSteps, stepsPerChunk, [&](Value stepStart) {
+      forRange(kb.index(0), depth, depthPerChunk, [&](Value depthStart) {
+        reductionBegin = stepStart;
+        reductionEnd = arith::MinUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, stepStart, stepsPerChunk),
+            reductionSteps);
+        depthBegin = depthStart;
+        depthEnd = arith::MinUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, depthStart, depthPerChunk),
+            depth);
+        firstChunk = arith::AndIOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, stepStart,
+                                  kb.index(0)),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, depthStart,
+                                  kb.index(0)));
+        body();
+      });
+    });
+  }
+
   /// Whether the full tiles read the rhs of a reduction chunk from a packed
   /// copy (withPackedPanel): for batch-reduce products with `pack-rhs`. Their
   /// rhs (the activations of every step) is not laid out by us: its rows
   /// may be a power of two apart, so that a column panel falls into a few
   /// cache sets and every row tile would fetch it again from L3.
-  bool packsRhs() const { return tiling.packRhs && depthBegin; }
+  bool packsRhs() const { return tiling.packRhs && stepsPerChunk; }
 
   /// Emits `body` with `packedRhs` set to a copy of the current chunk's rhs
   /// panel at `column` (`numVectors` full vectors wide), contiguous, in a
@@ -325,26 +337,26 @@ private:
     packedRhs = Value();
   }
 
-  /// A stack buffer of `type` for packed panels: a new one per work item in
-  /// the body of a parallel loop (each thread needs its own; the body of
-  /// an scf.parallel is an allocation scope, which convert-scf-to-openmp
-  /// keeps), else one in the entry block of the function. Not in a loop:
-  /// scf.for is an allocation scope too, but its lowering to LLVM keeps an
-  /// alloca in its body, which grows the stack on every iteration.
+  /// A stack buffer of `type` for packed panels: one per work item at the
+  /// start of the body of a parallel loop (each thread needs its own; the
+  /// body of an scf.parallel is an allocation scope, which
+  /// convert-scf-to-openmp keeps), else one in the entry block of the
+  /// function. Never in an scf.for: it is an allocation scope too, but its
+  /// lowering to LLVM keeps an alloca in its body, which grows the stack on
+  /// every iteration.
   Value packBuffer(MemRefType type) {
-    auto create = [&] {
-      return memref::AllocaOp::create(b, loc, type,
-                                      b.getI64IntegerAttr(kPackAlignment));
-    };
-    if (inParallelLoop)
-      return create();
-    if (!entryPackBuffer || entryPackBuffer.getType() != type) {
+    Block *block = parallelBody ? parallelBody
+                                : &op->getParentOfType<FunctionOpInterface>()
+                                       .getFunctionBody()
+                                       .front();
+    Value &buffer = parallelBody ? parallelPackBuffer : entryPackBuffer;
+    if (!buffer || buffer.getType() != type) {
       OpBuilder::InsertionGuard guard(b);
-      auto func = op->getParentOfType<FunctionOpInterface>();
-      b.setInsertionPointToStart(&func.getFunctionBody().front());
-      entryPackBuffer = create();
+      b.setInsertionPointToStart(block);
+      buffer = memref::AllocaOp::create(b, loc, type,
+                                        b.getI64IntegerAttr(kPackAlignment));
     }
-    return entryPackBuffer;
+    return buffer;
   }
 
   /// The row of packedRhs that holds rhs[s, k, ...].
@@ -356,10 +368,12 @@ private:
                                  arith::SubIOp::create(b, loc, k, depthBegin));
   }
 
-  /// for (ivs in [0, upper[0]) x [0, upper[1]) ...) body(ivs): nested
-  /// scf.for loops, or, when the product may run in parallel and
-  /// `mayShare`, both those and one scf.parallel loop, chosen at run time
-  /// by an scf.if.
+  /// for (ivs in [0, upper[0]) x [0, upper[1]) ...) body(ivs), once per
+  /// reduction chunk (forEachChunk): nested scf.for loops inside the chunk
+  /// loops, or, when the product may run in parallel and `mayShare`, both
+  /// those and one scf.parallel loop whose work items run every chunk
+  /// (one fork per product), chosen at run time by an scf.if. On one
+  /// thread, chunks outside keep a chunk of lhs in cache for every panel.
   void forEachWorkItem(ArrayRef<Value> upper, bool mayShare,
                        function_ref<void(ValueRange)> body) {
     auto emitParallel = [&] {
@@ -368,19 +382,23 @@ private:
       SmallVector<Value> ones(upper.size(), kb.index(1));
       auto loop = scf::ParallelOp::create(b, loc, zeros, upper, ones);
       b.setInsertionPointToStart(loop.getBody());
-      inParallelLoop = true;
-      body(loop.getInductionVars());
-      inParallelLoop = false;
+      parallelBody = loop.getBody();
+      parallelPackBuffer = Value();
+      forEachChunk([&] { body(loop.getInductionVars()); });
+      parallelBody = nullptr;
     };
     auto emitSequential = [&] {
-      OpBuilder::InsertionGuard guard(b);
-      SmallVector<Value> ivs;
-      for (Value bound : upper) {
-        auto loop = scf::ForOp::create(b, loc, kb.index(0), bound, kb.index(1));
-        b.setInsertionPointToStart(loop.getBody());
-        ivs.push_back(loop.getInductionVar());
-      }
-      body(ivs);
+      forEachChunk([&] {
+        OpBuilder::InsertionGuard guard(b);
+        SmallVector<Value> ivs;
+        for (Value bound : upper) {
+          auto loop =
+              scf::ForOp::create(b, loc, kb.index(0), bound, kb.index(1));
+          b.setInsertionPointToStart(loop.getBody());
+          ivs.push_back(loop.getInductionVar());
+        }
+        body(ivs);
+      });
     };
     if (!parallel || !mayShare)
       return emitSequential();
@@ -580,6 +598,9 @@ private:
   bool batchReduce, timeMajor;
   /// M (T*B for time-major rows), K, S (batch-reduce) and B (time-major).
   Value numRows, depth, reductionSteps, batchSize;
+  /// The steps s and the part of k per reduction chunk (null unless the
+  /// reduction is split; see forEachChunk).
+  Value stepsPerChunk, depthPerChunk;
   /// The ranges of s and k the reduction loops cover (all of them unless
   /// split into chunks) and whether it is the first chunk (null unless
   /// split).
@@ -588,10 +609,11 @@ private:
   /// row (s - reductionBegin) * (depthEnd - depthBegin) + k - depthBegin
   /// holding rhs[s, k, column .. column + panel width).
   Value packedRhs;
-  /// The entry block's buffer for packed panels (packBuffer), once made.
-  Value entryPackBuffer;
-  /// Whether the work items being emitted are the body of a parallel loop.
-  bool inParallelLoop = false;
+  /// The buffers for packed panels (packBuffer), once made: the entry
+  /// block's and the current parallel loop's.
+  Value entryPackBuffer, parallelPackBuffer;
+  /// The body of the parallel loop whose work items are being emitted.
+  Block *parallelBody = nullptr;
   VectorType vectorType, maskType;
   Value zeroVector;
   /// Whether the (row block, column panel) loop may be an scf.parallel,
