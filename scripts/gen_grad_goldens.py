@@ -204,12 +204,13 @@ CONFIGS = [
          head="last", out_features=3, loss=CE, targets=("x86-64-v2",),
          comment="GEMM kernel edges: masked panels, row-tile remainders, "
                  "row blocks, weight-gradient reductions split in chunks"),
-    dict(name="mse_b70_packed_panels", seed=127, batch=70, seq=3,
-         seq_len="fixed", input_size=13, hidden_size=24, h0=True,
-         head="all", out_features=2, loss=MSE, targets=("x86-64-v2",),
+    dict(name="mse_b70_packed_panels", seed=127, batch=70, seq=2,
+         seq_len="fixed", input_size=4, hidden_size=50,
+         head="all", out_features=1, loss=MSE, targets=("x86-64-v2",),
          comment="B=70: the weight-gradient reductions split one step's "
                  "batch into chunks of 64 and 6; with 12-column panels "
-                 "their rhs panels are packed"),
+                 "W_hh's has 4 full panels (and a partial one), which are "
+                 "packed"),
     # --- Truncated BPTT (unidirectional, no lengths) --------------------------
     dict(name="tbptt2_1l_all_mse_bf", seed=120, batch=3, seq=7,
          seq_len="fixed", input_size=3, hidden_size=5, batch_first=True,

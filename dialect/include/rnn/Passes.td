@@ -211,9 +211,11 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
     kernel, so the result is bitwise the same on any number of threads.
 
     A batch-reduce product (the weight gradients: a sum over time steps)
-    runs its reduction in chunks of at most 64 `(s, k)` pairs. With
-    `pack-rhs` (the default), each (row block, column panel) work item of
-    the full tiles first copies the chunk's `rhs` panel into a contiguous
+    runs its reduction in chunks of at most 64 `(s, k)` pairs (inside each
+    work item of the parallel loop, so it forks once). With `pack-rhs` (the
+    default) and at least 4 full column panels, each (row block, column
+    panel) work item of the full tiles first copies the chunk's `rhs` panel
+    into a contiguous
     64-byte aligned stack buffer and the tiles read that copy. The buffer
     is a `memref.alloca` in the function's entry block, or in the body of
     the `scf.parallel` loop, so that each thread has its own: the `rhs` of these products, the activations of every step,
@@ -228,8 +230,9 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
     `vector-width` elements: row vectors are loaded, split into their
     elements and regrouped into column vectors, which LLVM turns into
     shuffles. Left to convert-linalg-to-loops, LLVM vectorizes the copy
-    with gathers, which took a quarter of the batch-1 forward pass. Other
-    `linalg` ops are left alone.
+    with gathers, which took a quarter of the batch-1 forward pass. With
+    `outline-kernels`, each shape becomes one `noinline` function
+    `__rnn_transpose_<shapes>`. Other `linalg` ops are left alone.
 
     Input: no `rnn.stacked_rnn` or `rnn.layer`. Output: only
     `rnn.from_ptr` is left of the rnn dialect.

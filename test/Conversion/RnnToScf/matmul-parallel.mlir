@@ -113,7 +113,7 @@ func.func @dynamic_rows(%a: memref<?x8xf32>, %w: memref<8x64xf32>,
 // CHECK-LABEL: func @batch_reduce
 // CHECK:         %[[SERIAL_BUF:[a-z0-9_]+]] = memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
 // CHECK:         scf.if
-// CHECK-NEXT:      scf.parallel (%{{.*}}) = (%c0) to (%c2) step (%c1) {
+// CHECK-NEXT:      scf.parallel (%{{.*}}) = (%c0) to (%c16) step (%c1) {
 // CHECK-NEXT:        %[[BUF:[a-z0-9_]+]] = memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
 // CHECK-NEXT:        scf.for %[[S0:[a-z0-9_]+]] = %c0 to %c64 step %c1 {
 // CHECK:               vector.store %{{.*}}, %[[BUF]]
@@ -123,22 +123,22 @@ func.func @dynamic_rows(%a: memref<?x8xf32>, %w: memref<8x64xf32>,
 // CHECK:                   vector.fma
 // CHECK:         } else {
 // CHECK-NEXT:      scf.for %[[T0:[a-z0-9_]+]] = %c0 to %c64 step %c1 {
-// CHECK:             scf.for %{{.*}} = %c0 to %c2 step %c1 {
+// CHECK:             scf.for %{{.*}} = %c0 to %c16 step %c1 {
 // CHECK:               vector.store %{{.*}}, %[[SERIAL_BUF]]
 // CHECK:                   vector.load %[[SERIAL_BUF]]
 // CHECK:         return
 // convert-scf-to-openmp frees each work item's buffer after it (an
 // alloca_scope), on the stack of the thread that runs it.
-// OMP-LABEL:    func.func private @__rnn_matmul_64x32x64_64x64x32_32x32_par
+// OMP-LABEL:    func.func private @__rnn_matmul_64x32x64_64x64x256_32x256_par
 // OMP:            memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
 // OMP:            omp.parallel {
 // OMP:              omp.wsloop {
 // OMP:                omp.loop_nest
 // OMP-NEXT:             memref.alloca_scope {
 // OMP:                    memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
-func.func @batch_reduce(%g: memref<64x32x64xf32>, %x: memref<64x64x32xf32>,
-                        %dw: memref<32x32xf32>) {
-  rnn.matmul %g, %x : memref<64x32x64xf32>, memref<64x64x32xf32>
-      outs(%dw : memref<32x32xf32>)
+func.func @batch_reduce(%g: memref<64x32x64xf32>, %x: memref<64x64x256xf32>,
+                        %dw: memref<32x256xf32>) {
+  rnn.matmul %g, %x : memref<64x32x64xf32>, memref<64x64x256xf32>
+      outs(%dw : memref<32x256xf32>)
   return
 }

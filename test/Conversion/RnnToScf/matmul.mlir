@@ -129,21 +129,22 @@ func.func @batch_reduce(%g: memref<5x16x?xf32, strided<[?, 1, 16]>>,
 
 // -----
 
-/// With full panels (32 columns: two of 16), each (row block, panel) work
-/// item of the full row tiles first copies the chunk's rhs panel into a
-/// 64x16 buffer allocated once in the entry block (row (s - s0) * (k_end -
+/// With at least 4 full column panels (here 16 of 16 columns), each (row block, panel) work item of the full
+/// row tiles first copies the chunk's rhs panel into a 64x16 buffer
+/// allocated once in the entry block (row (s - s0) * (k_end -
 /// k0) + k - k0 holds rhs[s, k, panel]); the tiles read that copy. The
 /// leftover row (17 rows in tiles of 2) reads rhs itself. With
-/// pack-rhs=false, nothing is packed.
+/// pack-rhs=false, or fewer panels (@batch_reduce_narrow: 2), nothing is
+/// packed.
 
 // CHECK-LABEL: func @batch_reduce_packed
-// CHECK-SAME:    (%[[G:[a-z0-9_]+]]: memref<5x17x?xf32, strided<[?, 1, 17]>>, %[[X:[a-z0-9_]+]]: memref<5x?x32xf32>, %[[DW:[a-z0-9_]+]]: memref<17x32xf32>)
+// CHECK-SAME:    (%[[G:[a-z0-9_]+]]: memref<5x17x?xf32, strided<[?, 1, 17]>>, %[[X:[a-z0-9_]+]]: memref<5x?x256xf32>, %[[DW:[a-z0-9_]+]]: memref<17x256xf32>)
 // CHECK:         %[[BUF:[a-z0-9_]+]] = memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
 // CHECK:         scf.for %[[S0:[a-z0-9_]+]] =
 // CHECK:           scf.for %[[K0:[a-z0-9_]+]] =
 // CHECK:             %[[S_END:[a-z0-9_]+]] = arith.minui
 // CHECK:             %[[K_END:[a-z0-9_]+]] = arith.minui
-// CHECK:             scf.for %[[PANEL:[a-z0-9_]+]] = %c0 to %c2 step %c1
+// CHECK:             scf.for %[[PANEL:[a-z0-9_]+]] = %c0 to %c16 step %c1
 // CHECK:               %[[COL:[a-z0-9_]+]] = arith.muli %[[PANEL]], %c16
 // CHECK:               scf.for %[[S:[a-z0-9_]+]] = %[[S0]] to %[[S_END]] step %c1
 // CHECK:                 scf.for %[[KK:[a-z0-9_]+]] = %[[K0]] to %[[K_END]] step %c1
@@ -154,15 +155,27 @@ func.func @batch_reduce(%g: memref<5x16x?xf32, strided<[?, 1, 16]>>,
 // CHECK:                   scf.for %{{.*}} = %[[K0]] to %[[K_END]] step %c1 iter_args(
 // CHECK:                     vector.load %[[BUF]][%{{.*}}, %c0] : memref<64x16xf32>, vector<16xf32>
 // CHECK:                     vector.fma
-// The leftover row, 16.
-// CHECK:             vector.load %[[DW]][%c16, %c0]
-// CHECK:             scf.for {{.*}} iter_args(
+// The leftover row, 16, in its own chunk loops, 2 vectors at a time.
+// CHECK:         scf.for %{{.*}} = %c0 to %c5 step
+// CHECK:           scf.for
+// CHECK:             scf.for %{{.*}} = %c0 to %c8 step %c1 {
+// CHECK:               vector.load %[[DW]][%c16,
 // CHECK:               scf.for {{.*}} iter_args(
-// CHECK:                 vector.load %[[X]]
+// CHECK:                 scf.for {{.*}} iter_args(
+// CHECK:                   vector.load %[[X]]
 // NOPACK-LABEL: func @batch_reduce_packed
 // NOPACK-NOT:     memref.alloca
 // NOPACK:         return
+// CHECK-LABEL: func @batch_reduce_narrow
+// CHECK-NOT:     memref.alloca
+// CHECK:         return
 func.func @batch_reduce_packed(%g: memref<5x17x?xf32, strided<[?, 1, 17]>>,
+                               %x: memref<5x?x256xf32>, %dw: memref<17x256xf32>) {
+  rnn.matmul %g, %x : memref<5x17x?xf32, strided<[?, 1, 17]>>,
+      memref<5x?x256xf32> outs(%dw : memref<17x256xf32>)
+  return
+}
+func.func @batch_reduce_narrow(%g: memref<5x17x?xf32, strided<[?, 1, 17]>>,
                                %x: memref<5x?x32xf32>, %dw: memref<17x32xf32>) {
   rnn.matmul %g, %x : memref<5x17x?xf32, strided<[?, 1, 17]>>,
       memref<5x?x32xf32> outs(%dw : memref<17x32xf32>)

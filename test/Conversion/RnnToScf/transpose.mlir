@@ -1,5 +1,6 @@
-// RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=16" --cse -split-input-file | FileCheck %s
+// RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=16 outline-kernels=false" --cse -split-input-file | FileCheck %s
 // RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=0" -split-input-file | FileCheck %s --check-prefix=SCALAR
+// RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=16" -split-input-file | FileCheck %s --check-prefix=OUTLINE
 
 /// A 2-D f32 transpose of static shape (a layer's weight transpose) runs in
 /// 16x16 blocks: 16 row vectors loaded and split into their elements, 16
@@ -38,6 +39,11 @@
 // CHECK-NOT:     linalg.transpose
 // SCALAR-LABEL: func @weight_transpose
 // SCALAR:         linalg.transpose
+// With outline-kernels (the default), one noinline function per shape.
+// OUTLINE-LABEL: func @weight_transpose
+// OUTLINE:         call @__rnn_transpose_37x20_20x37(
+// OUTLINE:       func.func private @__rnn_transpose_37x20_20x37({{.*}}) attributes {llvm.linkage = #llvm.linkage<internal>, passthrough = ["noinline"], rnn.kernel}
+// OUTLINE:         vector.to_elements
 func.func @weight_transpose(%in: memref<37x20xf32>, %out: memref<20x37xf32>) {
   linalg.transpose ins(%in : memref<37x20xf32>) outs(%out : memref<20x37xf32>)
       permutation = [1, 0]

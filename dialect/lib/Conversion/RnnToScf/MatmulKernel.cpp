@@ -152,6 +152,12 @@ private:
   /// 128 and 256 measured within the noise on `large`; 64 and 128 were
   /// 5 % faster than 256 on `mid` and `deep` training.
   static constexpr int64_t kReductionBlock = 64;
+  /// The fewest full column panels for which a batch-reduce product packs
+  /// its rhs panels (256 columns with AVX-512's 64-column panels: rows of
+  /// rhs at least 1 KiB apart): packing made `large` and `mid` training
+  /// faster, but gave `deep` (128 columns) nothing and half a second more
+  /// to compile.
+  static constexpr int64_t kMinPackedPanels = 4;
   /// Bytes the packed rhs panel is aligned to: a cache line.
   static constexpr int64_t kPackAlignment = 64;
   /// The size a dynamic dimension is assumed to reach at most when deciding
@@ -307,11 +313,18 @@ private:
   }
 
   /// Whether the full tiles read the rhs of a reduction chunk from a packed
-  /// copy (withPackedPanel): for batch-reduce products with `pack-rhs`. Their
-  /// rhs (the activations of every step) is not laid out by us: its rows
-  /// may be a power of two apart, so that a column panel falls into a few
-  /// cache sets and every row tile would fetch it again from L3.
-  bool packsRhs() const { return tiling.packRhs && stepsPerChunk; }
+  /// copy (withPackedPanel): for batch-reduce products with `pack-rhs` and
+  /// at least kMinPackedPanels full column panels. Their rhs (the activations
+  /// of every step) is not laid out by us: its rows may be a power of two
+  /// apart, so that a column panel falls into a few cache sets and every
+  /// row tile would fetch it again from L3.
+  bool packsRhs() {
+    auto resultType = cast<MemRefType>(op.getResult().getType());
+    int64_t panelWidth = tiling.vectorWidth * tiling.tileVectors;
+    return tiling.packRhs && stepsPerChunk &&
+           resultType.getDimSize(resultType.getRank() - 1) >=
+               kMinPackedPanels * panelWidth;
+  }
 
   /// Emits `body` with `packedRhs` set to a copy of the current chunk's rhs
   /// panel at `column` (`numVectors` full vectors wide), contiguous, in a

@@ -21,6 +21,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelBuilder.h"
+#include "Outline.h"
 #include "rnn/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -36,22 +37,40 @@ bool rnn::isVectorizableTranspose(linalg::TransposeOp op,
                                   const MatmulTiling &tiling) {
   if (tiling.vectorWidth <= 0 || !op.hasPureBufferSemantics())
     return false;
+  // Row vectors need rows with unit stride, on both sides.
+  auto unitRowStride = [](Value memref) {
+    auto type = cast<MemRefType>(memref.getType());
+    return type.getStridesAndOffset().first.back() == 1;
+  };
   auto type = dyn_cast<MemRefType>(op.getInput().getType());
   return type && type.getRank() == 2 && type.getElementType().isF32() &&
          type.hasStaticShape() &&
-         op.getPermutation() == ArrayRef<int64_t>{1, 0};
+         op.getPermutation() == ArrayRef<int64_t>{1, 0} &&
+         unitRowStride(op.getInput()) && unitRowStride(op.getInit());
 }
 
 namespace {
 
 struct TransposeLowering : public OpRewritePattern<linalg::TransposeOp> {
   TransposeLowering(MLIRContext *context, const MatmulTiling &tiling)
-      : OpRewritePattern(context), tiling(tiling) {}
+      : OpRewritePattern(context), tiling(tiling) {
+    // Outlining clones the op into its kernel function, where this pattern
+    // lowers it in place: one level of recursion.
+    setHasBoundedRewriteRecursion();
+  }
 
   LogicalResult matchAndRewrite(linalg::TransposeOp op,
                                 PatternRewriter &rewriter) const override {
     if (!isVectorizableTranspose(op, tiling))
       return failure();
+    // The unrolled blocks are costly for LLVM's instruction selection (a
+    // second per basic model when every transpose of every entry point had
+    // its own): one noinline function per shape, like the GEMM kernels.
+    if (tiling.outlineKernels && !isInOutlinedKernel(op)) {
+      outlineIntoKernel(op, kernelNameForOperands("__rnn_transpose", op),
+                        rewriter, /*noInline=*/true);
+      return success();
+    }
     KernelBuilder kb(rewriter, op.getLoc());
     Value input = op.getInput(), init = op.getInit();
     auto shape = cast<MemRefType>(input.getType()).getShape();
