@@ -281,7 +281,13 @@ def ConvertRnnToLLVM : Pass<"convert-rnn-to-llvm", "ModuleOp"> {
 
     Input: loops on memrefs. Output: LLVM dialect only.
   }];
-  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+  // SCF to CF and the tanh approximation create cf and arith ops: without
+  // these loaded, rnn-opt crashed on a plain scf.for input.
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::cf::ControlFlowDialect",
+    "::mlir::arith::ArithDialect"
+  ];
 }
 
 #endif // RNN_PASSES_TD
