@@ -94,9 +94,13 @@ TRUNCATION_MIN_EFFECT = 1e-4
 #   targets        CPUs for extra RUNs with --target-cpu=<cpu>: narrower
 #                  vectors give small models the kernels' full column panels
 #                  (x86-64-v2: 12 columns), which must reproduce the goldens
+#   without_input_grad
+#                  an extra RUN without --input-grad (float input only): the
+#                  input-gradient products are skipped, and the loss, the
+#                  parameter and h0 gradients must reproduce the goldens
 
 GRAD_DEFAULTS = dict(target_dtype="int64", truncate=0, also_truncate=None,
-                     checkpoint=(), targets=())
+                     checkpoint=(), targets=(), without_input_grad=False)
 
 MSE, CE = "MSELoss", "CrossEntropyLoss"
 
@@ -115,6 +119,7 @@ CONFIGS = [
          head="all", out_features=4, loss=CE,
          comment="relu, 3 layers, bidir, lengths, on=all, CE over valid steps"),
     dict(name="mse_tanh_3l_h0_bf_nohead", checkpoint=(4,),
+         without_input_grad=True,
          seed=104, batch=3, seq=6,
          seq_len="fixed", input_size=5, hidden_size=8, num_layers=3,
          batch_first=True, h0=True, loss=MSE,
@@ -137,7 +142,7 @@ CONFIGS = [
     dict(name="mse_bidir_2l_nobias_all", seed=108, batch=3, seq=5,
          seq_len="fixed", input_size=6, hidden_size=4, num_layers=2,
          bias=False, bidirectional=True, head="all", out_features=2,
-         head_bias=False, loss=MSE,
+         head_bias=False, loss=MSE, without_input_grad=True,
          comment="bidir, 2 layers, no biases at all, on=all, MSE"),
     dict(name="mse_tanh_2l_h0_len_nohead", seed=109, batch=8, seq=6,
          input_size=3, hidden_size=4, num_layers=2, h0=True,
@@ -305,7 +310,8 @@ def has_float_input(c):
     return c["dtype"] == "float32"
 
 
-def grad_run(c, spec, inp, target, lengths, h0, extra=(), outputs=None):
+def grad_run(c, spec, inp, target, lengths, h0, extra=(), outputs=None,
+             input_grad=True):
     """An `rnn-run grad` command line (a list of argument groups)."""
     run = ["rnn-run grad " + spec, "--params " + inp + "params.safetensors",
            "--input " + inp + "x.npy", "--target " + target]
@@ -316,7 +322,7 @@ def grad_run(c, spec, inp, target, lengths, h0, extra=(), outputs=None):
     run += list(extra)
     if outputs is None:
         outputs = ["--grads %t.g.safetensors --loss %t.loss.npy"]
-        if has_float_input(c):
+        if has_float_input(c) and input_grad:
             outputs.append("--input-grad %t.dx.npy")
         outputs.append("--h0-grad %t.dh0.npy")
     return run + outputs
@@ -326,15 +332,16 @@ def lit_test(c):
     inp = "%S/Inputs/" + c["name"] + "/"
     tol = "--atol %s --rtol %s" % (GRAD_ATOL, GRAD_RTOL)
 
-    def block(extra):
+    def block(extra, input_grad=True):
         run = grad_run(c, inp + "model.rnn", inp, inp + "target.npy",
                        inp + "lengths.npy" if c["lengths"] else None,
-                       inp + "h0.npy" if c["h0"] else None, extra)
+                       inp + "h0.npy" if c["h0"] else None, extra,
+                       input_grad=input_grad)
         lines = ["# RUN: " + " \\\n# RUN:   ".join(run),
                  "# RUN: rnn-compare %t.loss.npy " + inp + "loss.npy " + tol,
                  "# RUN: rnn-compare %t.g.safetensors " + inp +
                  "grads.safetensors " + tol]
-        if has_float_input(c):
+        if has_float_input(c) and input_grad:
             lines.append("# RUN: rnn-compare %t.dx.npy " + inp +
                          "input_grad.npy " + tol)
         lines.append("# RUN: rnn-compare %t.dh0.npy " + inp + "h0_grad.npy " +
@@ -358,6 +365,12 @@ def lit_test(c):
         lines += ["# With --target-cpu=%s (full column panels): the same "
                   "goldens." % cpu]
         lines += block(["--target-cpu=" + cpu])
+    if c["without_input_grad"]:
+        assert has_float_input(c), c["name"]
+        lines += ["# Without --input-grad (its products are skipped): the "
+                  "same goldens for the rest."]
+        lines += block(["--checkpoint-bptt=%d" % c["checkpoint"][0]]
+                       if c["checkpoint"] else [], input_grad=False)
     return "\n".join(lines) + "\n"
 
 

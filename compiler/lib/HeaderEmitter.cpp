@@ -443,7 +443,8 @@ void HeaderWriter::writeTrainingPrototypes() {
     os << " * input_grad must be NULL (token ids have no gradient).\n";
   else
     os << " * input_grad " << sequenceShape(std::to_string(rnn.inputSize))
-       << " float32 d loss / d input, or NULL.\n";
+       << " float32 d loss / d input, or NULL:\n"
+       << " *            not computed (one product fewer).\n";
   os << " * h0_grad    " << stateShape << " float32 d loss / d h0, or NULL.\n"
      << " * workspace  " << name << "_grad_workspace_size(batch, " << t
      << ") bytes.\n"

@@ -661,9 +661,12 @@ void ModelGen::buildModelFunc(bool training) {
     return std::pair{viewPointer(base, offset, f32Type, shape, at), isNull};
   };
   // Training: `adjoint` receives the gradient of the loss w.r.t. `primal`.
-  auto declareAdjoint = [&](Value primal, Value adjoint) {
+  // With `wanted`, only when that holds at run time (DeclareAdjointOp).
+  auto declareAdjoint = [&](Value primal, Value adjoint,
+                            Value wanted = Value()) {
     if (training)
-      rnn::DeclareAdjointOp::create(builder, primal.getLoc(), primal, adjoint);
+      rnn::DeclareAdjointOp::create(builder, primal.getLoc(), primal, adjoint,
+                                    wanted);
   };
 
   Value params = rnn::FromPtrOp::create(
@@ -758,11 +761,16 @@ void ModelGen::buildModelFunc(bool training) {
         sequenceShape({staticSize(rnn.inputSize)});
     rnnInput =
         timeMajor(viewPointer(inputArg, zeroOffset, f32Type, shape, rnnLoc));
-    if (training)
-      declareAdjoint(
-          rnnInput,
-          timeMajor(callerOrWorkspace(inputGradArg, ws.inputGrad, shape, rnnLoc)
-                        .first));
+    if (training) {
+      // The input gradient costs a product as large as the input
+      // projection: it is only formed when the caller passes a buffer.
+      auto [inputGrad, inputGradIsNull] =
+          callerOrWorkspace(inputGradArg, ws.inputGrad, shape, rnnLoc);
+      Value wanted = arith::XOrIOp::create(
+          builder, rnnLoc, inputGradIsNull,
+          arith::ConstantIntOp::create(builder, rnnLoc, 1, 1));
+      declareAdjoint(rnnInput, timeMajor(inputGrad), wanted);
+    }
   }
 
   // Initial and final states: the caller's buffers, or workspace regions.

@@ -131,7 +131,8 @@ static cl::opt<std::string> lossPath("loss",
                                      cl::sub(gradCommand));
 static cl::opt<std::string>
     inputGradPath("input-grad",
-                  cl::desc("Where to write d loss / d input (.npy)"),
+                  cl::desc("Where to write d loss / d input (.npy); without "
+                           "it, the model skips that gradient"),
                   cl::value_desc("path"), cl::sub(gradCommand));
 static cl::opt<std::string>
     h0GradPath("h0-grad", cl::desc("Where to write d loss / d h0 (.npy)"),
@@ -416,7 +417,9 @@ llvm::Error runGrad(const rnnc::ModelSpec &spec, const ModelEntryPoints &entry,
   for (int64_t d : stateShape)
     stateSize *= d;
   std::vector<float> grads(entry.paramSize());
-  std::vector<float> inputGrad(tokens ? 0 : inputSize);
+  // Without --input-grad the model gets NULL and skips that gradient.
+  bool wantInputGrad = !tokens && !inputGradPath.empty();
+  std::vector<float> inputGrad(wantInputGrad ? inputSize : 0);
   std::vector<float> h0Grad(stateSize);
   float loss = 0.0f;
   auto workspace = allocateWorkspace(entry.gradWorkspaceSize(batch, seqLen));
@@ -424,7 +427,7 @@ llvm::Error runGrad(const rnnc::ModelSpec &spec, const ModelEntryPoints &entry,
     return workspace.takeError();
   int32_t status = entry.lossAndGrad(params.data(), batch, seqLen, inputData,
                                      lengths, h0, target, &loss, grads.data(),
-                                     tokens ? nullptr : inputGrad.data(),
+                                     wantInputGrad ? inputGrad.data() : nullptr,
                                      h0Grad.data(), workspace->get());
   if (status != RNNRT_OK)
     return fail("{}_loss_and_grad failed: {}", spec.name,
@@ -442,7 +445,7 @@ llvm::Error runGrad(const rnnc::ModelSpec &spec, const ModelEntryPoints &entry,
   if (!lossPath.empty())
     if (llvm::Error error = writeNpy(lossPath, {}, &loss, "loss"))
       return error;
-  if (!inputGradPath.empty())
+  if (wantInputGrad)
     if (llvm::Error error =
             writeNpy(inputGradPath, inputShape, inputGrad.data(), "input grad"))
       return error;

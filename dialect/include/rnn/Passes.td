@@ -79,6 +79,13 @@ def RnnGenerateBptt : Pass<"rnn-generate-bptt", "ModuleOp"> {
     windows of a long sequence. The forward values (and the loss) are
     unchanged; only gradients stop at window boundaries.
 
+    An adjoint declared `when(%wanted)` (a model input whose gradient the
+    caller may not want) is cleared under `scf.if %wanted`, and the
+    backward op that accumulates into it gets the condition
+    (`rnn.stacked_rnn_grad ... input_grad(...) when(%wanted)`), so that its
+    products are skipped at run time. Such a buffer must not be written by
+    any op, since a conditional adjoint may be left unset.
+
     Input: model-level ops and `rnn.declare_adjoint`. Output: the same
     forward ops followed by the backward ops; no `rnn.declare_adjoint`.
   }];
@@ -89,7 +96,8 @@ def RnnGenerateBptt : Pass<"rnn-generate-bptt", "ModuleOp"> {
   let dependentDialects = [
     "::mlir::memref::MemRefDialect",
     "::mlir::linalg::LinalgDialect",
-    "::mlir::arith::ArithDialect"
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect"
   ];
   let statistics = [
     Statistic<"numAdjointOps", "adjoint-ops",

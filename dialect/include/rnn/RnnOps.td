@@ -502,15 +502,26 @@ def Rnn_DeclareAdjointOp : Rnn_Op<"declare_adjoint"> {
     Views of a buffer (subview, transpose, reinterpret_cast) get the same
     view of its adjoint automatically.
 
+    With `when(%wanted)`, the gradient is only needed when `%wanted` is true
+    at run time: otherwise the backward pass may leave `adjoint` unset and
+    skip the work that only feeds it (MLIRGen uses this for the caller's
+    optional `input_grad`). Only a buffer that no op writes, such as a model
+    input, may have a conditional adjoint: the backward ops only ever
+    accumulate into it, and nothing reads it back.
+
     Example:
 
     ```mlir
     rnn.declare_adjoint %w_ih, %d_w_ih : memref<32x1xf32>, memref<32x1xf32>
+    rnn.declare_adjoint %x, %d_x when(%wanted) : memref<50x?x1xf32>,
+        memref<50x?x1xf32>
     ```
   }];
-  let arguments = (ins AnyMemRef:$primal, AnyMemRef:$adjoint);
+  let arguments = (ins AnyMemRef:$primal, AnyMemRef:$adjoint,
+                       Optional<I1>:$wanted);
   let assemblyFormat = [{
-    $primal `,` $adjoint `:` type($primal) `,` type($adjoint) attr-dict
+    $primal `,` $adjoint (`when` `(` $wanted^ `)`)? `:` type($primal) `,`
+        type($adjoint) attr-dict
   }];
   let hasVerifier = 1;
 }
@@ -525,6 +536,10 @@ def Rnn_StackedRnnGradOp : Rnn_Op<"stacked_rnn_grad",
     gradients of the loss into `input_grad` (when present) and
     `weight_grads` (same order as `weights`), and writes the gradient with
     respect to the initial states to `h0_grad`.
+
+    With `when(%wanted)` after `input_grad`, the input gradient is formed
+    only when `%wanted` is true at run time; `input_grad` is left as it was
+    otherwise.
 
     `output_grad` `(T, B, D*H)` and `h_n_grad` `(L*D, B, H)` are consumed
     (used as scratch). `scratch_grad`, shaped like `scratch`, holds the
@@ -568,6 +583,7 @@ def Rnn_StackedRnnGradOp : Rnn_Op<"stacked_rnn_grad",
         [MemRead, MemWrite]>:$scratch_grad,
     Arg<Optional<Rnn_F32Buffer3D>, "d input", [MemRead, MemWrite]>:
         $input_grad,
+    Optional<I1>:$input_grad_wanted,
     Arg<Variadic<Rnn_F32Weight>, "d parameters", [MemRead, MemWrite]>:
         $weight_grads,
     Arg<Rnn_F32Buffer3D, "d h0", [MemWrite]>:$h0_grad,
@@ -591,6 +607,7 @@ def Rnn_StackedRnnGradOp : Rnn_Op<"stacked_rnn_grad",
         type($h_n_grad) `)`
     (`scratch_grad` `(` $scratch_grad^ `:` type($scratch_grad) `)`)?
     (`input_grad` `(` $input_grad^ `:` type($input_grad) `)`)?
+    (`when` `(` $input_grad_wanted^ `)`)?
     `weight_grads` `(` $weight_grads `:` type($weight_grads) `)`
     `h0_grad` `(` $h0_grad `:` type($h0_grad) `)`
     (`weight_scratch` `(` $weight_scratch^ `:` type($weight_scratch) `)`)?
@@ -631,6 +648,8 @@ def Rnn_LayerGradOp : Rnn_Op<"layer_grad", [AttrSizedOperandSegments]> {
     or `h0` at the sequence's first step. `state_grad` `(B, H)` holds the
     gradient with respect to the final state on entry and with respect to
     `h0` on exit. `output_grad` is consumed (overwritten with `g`). With
+    `when(%wanted)` after `input_grad`, the input gradient is formed only
+    when `%wanted` is true at run time. With
     `truncate` = k > 0, `state_grad` is reset to zero every k steps of the
     forward order (the state is detached between windows).
 
@@ -657,6 +676,7 @@ def Rnn_LayerGradOp : Rnn_Op<"layer_grad", [AttrSizedOperandSegments]> {
     Arg<Rnn_F32Buffer2D, "d state (B, H)", [MemRead, MemWrite]>:$state_grad,
     Arg<Optional<Rnn_F32Buffer3D>, "d input (T, B, I)",
         [MemRead, MemWrite]>:$input_grad,
+    Optional<I1>:$input_grad_wanted,
     Arg<Rnn_F32Buffer2D, "d weight_ih", [MemRead, MemWrite]>:$weight_ih_grad,
     Arg<Rnn_F32Buffer2D, "d weight_hh", [MemRead, MemWrite]>:$weight_hh_grad,
     Arg<Optional<Rnn_F32Buffer1D>, "d bias_ih", [MemRead, MemWrite]>:
@@ -677,6 +697,7 @@ def Rnn_LayerGradOp : Rnn_Op<"layer_grad", [AttrSizedOperandSegments]> {
     `grads` `(` $output_grad `,` $state_grad `:` type($output_grad) `,`
         type($state_grad) `)`
     (`input_grad` `(` $input_grad^ `:` type($input_grad) `)`)?
+    (`when` `(` $input_grad_wanted^ `)`)?
     `weight_grads` `(` $weight_ih_grad `,` $weight_hh_grad `:`
         type($weight_ih_grad) `,` type($weight_hh_grad) `)`
     (`bias_grads` `(` $bias_ih_grad^ `,` $bias_hh_grad `:`

@@ -258,6 +258,8 @@ LogicalResult StackedRnnGradOp::verify() {
       if (failed(checkSameDim(*this, inputGrad, "input_grad", i, getInput(),
                               "input", i)))
         return failure();
+  if (getInputGradWanted() && !getInputGrad())
+    return emitOpError("has an input_grad condition but no input_grad");
   if (getNumLayers() > 1 && !getScratchGrad())
     return emitOpError("requires a scratch_grad buffer when num_layers > 1");
   if (Value scratchGrad = getScratchGrad())
@@ -511,6 +513,8 @@ LogicalResult LayerGradOp::verify() {
       if (failed(checkSameDim(*this, inputGrad, "input_grad", i, input, "input",
                               i)))
         return failure();
+  if (getInputGradWanted() && !getInputGrad())
+    return emitOpError("has an input_grad condition but no input_grad");
   if (static_cast<int64_t>(getTruncate()) < 0)
     return emitOpError("truncate must be non-negative, got ")
            << static_cast<int64_t>(getTruncate());

@@ -233,8 +233,9 @@ struct StackedRnnGradLowering : public OpRewritePattern<StackedRnnGradOp> {
         LayerGradOp::create(
             rewriter, loc, layerInput, op.getLengths(), initialState, weightIH,
             weightHH, directionOutput, directionOutputGrad, stateGrad,
-            inputGrad, op.getWeightGrad(l, d, 0), op.getWeightGrad(l, d, 1),
-            biasIHGrad, biasHHGrad, op.getNonlinearity(), /*reverse=*/d == 1,
+            inputGrad, l == 0 ? op.getInputGradWanted() : Value(),
+            op.getWeightGrad(l, d, 0), op.getWeightGrad(l, d, 1), biasIHGrad,
+            biasHHGrad, op.getNonlinearity(), /*reverse=*/d == 1,
             op.getTruncate());
         linalg::CopyOp::create(rewriter, loc, stateGrad,
                                stateRow(op.getH0Grad(), row));

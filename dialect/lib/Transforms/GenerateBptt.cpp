@@ -42,8 +42,26 @@ public:
   AdjointBuilder(OpBuilder &builder, int64_t truncate)
       : builder(builder), truncate(truncate) {}
 
-  /// Records `adjoint` as the adjoint buffer of `primal`.
-  void declare(Value primal, Value adjoint) { adjoints[primal] = adjoint; }
+  /// Records `adjoint` as the adjoint buffer of `primal`, needed only when
+  /// `wanted` holds at run time if `wanted` is given.
+  void declare(Value primal, Value adjoint, Value wanted) {
+    adjoints[primal] = adjoint;
+    if (wanted)
+      conditions[primal] = wanted;
+  }
+
+  /// The run-time condition under which the adjoint of `primal` (or of the
+  /// buffer it views) is wanted; null when it always is.
+  Value wantedOf(Value primal) {
+    if (Value wanted = conditions.lookup(primal))
+      return wanted;
+    Operation *view = primal.getDefiningOp();
+    if (!isa_and_nonnull<memref::SubViewOp, memref::TransposeOp,
+                         memref::ReinterpretCastOp, memref::CollapseShapeOp,
+                         memref::ExpandShapeOp>(view))
+      return {};
+    return wantedOf(view->getOperand(0));
+  }
 
   /// The adjoint of `primal`: declared, or the same view of the adjoint of
   /// the buffer `primal` views. Null if there is none.
@@ -90,6 +108,8 @@ private:
   OpBuilder &builder;
   int64_t truncate;
   DenseMap<Value, Value> adjoints;
+  /// The conditions of the adjoints declared with `when`.
+  DenseMap<Value, Value> conditions;
   /// Inside the adjoint of a segment loop: whether the iteration being
   /// differentiated is the loop's first (i1); null elsewhere.
   Value firstIteration;
@@ -179,10 +199,12 @@ LogicalResult AdjointBuilder::adjointOf(StackedRnnOp op) {
     weightGrads.push_back(*grad);
   }
   Location loc = op.getLoc();
+  Value inputGrad = lookup(op.getInput());
   StackedRnnGradOp::create(
       builder, loc, op.getInput(), op.getLengths(), op.getH0(), op.getWeights(),
       op.getOutput(), op.getHN(), op.getScratch(), *outputGrad, *hNGrad,
-      scratchGrad, lookup(op.getInput()), weightGrads, *h0Grad,
+      scratchGrad, inputGrad, inputGrad ? wantedOf(op.getInput()) : Value(),
+      weightGrads, *h0Grad,
       // The forward pass is done with its transposed weights by the time
       // the backward copies its padded weights in.
       op.getWeightScratch(), op.getHiddenSize(), op.getNumLayers(),
@@ -355,11 +377,15 @@ struct RnnGenerateBpttPass
     Operation *loss = losses.front();
     Value lossValue = loss->getOperand(loss->getNumOperands() - 1);
 
+    for (DeclareAdjointOp op : declarations)
+      if (op.getWanted() && failed(verifyNeverWritten(op)))
+        return failure();
+
     OpBuilder builder(loss->getContext());
     builder.setInsertionPointAfter(loss);
     AdjointBuilder adjoints(builder, truncate);
     for (DeclareAdjointOp op : declarations)
-      adjoints.declare(op.getPrimal(), op.getAdjoint());
+      adjoints.declare(op.getPrimal(), op.getAdjoint(), op.getWanted());
     Value lossAdjoint = adjoints.lookup(lossValue);
     if (!lossAdjoint)
       return loss->emitOpError("has no adjoint buffer for the loss");
@@ -370,9 +396,16 @@ struct RnnGenerateBpttPass
         arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(0.0f));
     Value one =
         arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(1.0f));
-    for (DeclareAdjointOp op : declarations)
-      if (op.getAdjoint() != lossAdjoint)
-        linalg::FillOp::create(builder, loc, zero, op.getAdjoint());
+    for (DeclareAdjointOp op : declarations) {
+      if (op.getAdjoint() == lossAdjoint)
+        continue;
+      OpBuilder::InsertionGuard guard(builder);
+      if (Value wanted = op.getWanted()) {
+        auto ifWanted = scf::IfOp::create(builder, loc, wanted);
+        builder.setInsertionPointToStart(ifWanted.thenBlock());
+      }
+      linalg::FillOp::create(builder, loc, zero, op.getAdjoint());
+    }
     linalg::FillOp::create(builder, loc, one, lossAdjoint);
 
     // The forward ops feeding the loss, latest first.
@@ -384,6 +417,32 @@ struct RnnGenerateBpttPass
 
     for (DeclareAdjointOp op : declarations)
       op.erase();
+    return success();
+  }
+
+  /// A conditional adjoint is left unset when it is not wanted, which is
+  /// only sound if no backward op reads it: its primal must be a buffer no
+  /// op writes, directly or through a view (the backward ops then only
+  /// accumulate into its adjoint).
+  static LogicalResult verifyNeverWritten(DeclareAdjointOp declaration) {
+    SmallVector<Value> buffers = {declaration.getPrimal()};
+    for (size_t i = 0; i < buffers.size(); ++i) {
+      for (Operation *user : buffers[i].getUsers()) {
+        if (isa<memref::SubViewOp, memref::TransposeOp,
+                memref::ReinterpretCastOp, memref::CollapseShapeOp,
+                memref::ExpandShapeOp>(user)) {
+          buffers.push_back(user->getResult(0));
+          continue;
+        }
+        if (!isa<DeclareAdjointOp>(user) &&
+            mightHaveEffect<MemoryEffects::Write>(user, buffers[i])) {
+          InFlightDiagnostic diag = declaration.emitOpError(
+              "declares a conditional adjoint for a buffer that is written");
+          diag.attachNote(user->getLoc()) << "written here";
+          return diag;
+        }
+      }
+    }
     return success();
   }
 };

@@ -190,3 +190,34 @@ func.func @reverse_with_lengths(%x: memref<3x?x2xf32>, %lengths: memref<?xi64>,
       {nonlinearity = #rnn.nonlinearity<tanh>, reverse}
   return
 }
+
+// -----
+
+/// A conditional input gradient: its product over all steps runs under
+/// scf.if, the weight gradients' products do not.
+
+// CHECK-LABEL: func @conditional_input_grad
+// CHECK-SAME:    %[[W_IH:[a-z0-9_]+]]: memref<4x2xf32>, %[[W_HH:[a-z0-9_]+]]: memref<4x4xf32>,
+// CHECK-SAME:    %[[DY:[a-z0-9_]+]]: memref<3x?x4xf32>, %{{[a-z0-9_]+}}: memref<?x4xf32>,
+// CHECK-SAME:    %[[DX:[a-z0-9_]+]]: memref<3x?x2xf32>, %[[WANTED:[a-z0-9_]+]]: i1
+// CHECK:         rnn.cell_grad
+// CHECK:         scf.if %[[WANTED]] {
+// CHECK-NEXT:      rnn.matmul %[[DY]], %[[W_IH]] : memref<3x?x4xf32>, memref<4x2xf32> outs(%[[DX]] : memref<3x?x2xf32>) {accumulate}
+// CHECK-NEXT:    }
+// CHECK-NOT:     scf.if
+// CHECK:         rnn.matmul {{.*}} outs(%{{.*}} : memref<4x2xf32>) {accumulate}
+func.func @conditional_input_grad(%x: memref<3x?x2xf32>, %h0: memref<?x4xf32>,
+                                  %w_ih: memref<4x2xf32>, %w_hh: memref<4x4xf32>,
+                                  %y: memref<3x?x4xf32>, %dy: memref<3x?x4xf32>,
+                                  %dh: memref<?x4xf32>, %dx: memref<3x?x2xf32>,
+                                  %wanted: i1, %dw_ih: memref<4x2xf32>,
+                                  %dw_hh: memref<4x4xf32>) {
+  rnn.layer_grad %x : memref<3x?x2xf32> h0(%h0 : memref<?x4xf32>)
+      weights(%w_ih, %w_hh : memref<4x2xf32>, memref<4x4xf32>)
+      output(%y : memref<3x?x4xf32>)
+      grads(%dy, %dh : memref<3x?x4xf32>, memref<?x4xf32>)
+      input_grad(%dx : memref<3x?x2xf32>) when(%wanted)
+      weight_grads(%dw_ih, %dw_hh : memref<4x2xf32>, memref<4x4xf32>)
+      {nonlinearity = #rnn.nonlinearity<tanh>}
+  return
+}

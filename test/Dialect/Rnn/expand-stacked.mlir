@@ -238,3 +238,46 @@ func.func @grad_weight_scratch(
        nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
   return
 }
+
+// -----
+
+/// A conditional input gradient is layer 0's alone: both of its directions
+/// get the condition, layer 1 (whose input gradient is layer 0's output
+/// gradient, always needed) does not.
+
+// CHECK-LABEL: func @conditional_input_grad
+// CHECK-SAME:    %[[WANTED:[a-z0-9_]+]]: i1
+// CHECK-COUNT-2: rnn.layer_grad {{.*}} input_grad(%{{.*}} : memref<5x?x8xf32, strided<[?, 8, 1]>>) weight_grads(
+// CHECK-COUNT-2: rnn.layer_grad {{.*}} input_grad(%{{.*}} : memref<5x?x3xf32>) when(%[[WANTED]]) weight_grads(
+func.func @conditional_input_grad(
+    %x: memref<5x?x3xf32>, %dx: memref<5x?x3xf32>, %wanted: i1,
+    %h0: memref<4x?x4xf32>,
+    %w_ih0: memref<4x3xf32>, %w_hh0: memref<4x4xf32>,
+    %w_ih0r: memref<4x3xf32>, %w_hh0r: memref<4x4xf32>,
+    %w_ih1: memref<4x8xf32>, %w_hh1: memref<4x4xf32>,
+    %w_ih1r: memref<4x8xf32>, %w_hh1r: memref<4x4xf32>,
+    %y: memref<5x?x8xf32>, %h_n: memref<4x?x4xf32>,
+    %scratch: memref<1x5x?x8xf32>, %dy: memref<5x?x8xf32>,
+    %dh_n: memref<4x?x4xf32>, %d_scratch: memref<1x5x?x8xf32>,
+    %dw_ih0: memref<4x3xf32>, %dw_hh0: memref<4x4xf32>,
+    %dw_ih0r: memref<4x3xf32>, %dw_hh0r: memref<4x4xf32>,
+    %dw_ih1: memref<4x8xf32>, %dw_hh1: memref<4x4xf32>,
+    %dw_ih1r: memref<4x8xf32>, %dw_hh1r: memref<4x4xf32>,
+    %dh0: memref<4x?x4xf32>) {
+  rnn.stacked_rnn_grad %x : memref<5x?x3xf32> h0(%h0 : memref<4x?x4xf32>)
+      weights(%w_ih0, %w_hh0, %w_ih0r, %w_hh0r, %w_ih1, %w_hh1, %w_ih1r, %w_hh1r
+              : memref<4x3xf32>, memref<4x4xf32>, memref<4x3xf32>, memref<4x4xf32>,
+                memref<4x8xf32>, memref<4x4xf32>, memref<4x8xf32>, memref<4x4xf32>)
+      outputs(%y, %h_n : memref<5x?x8xf32>, memref<4x?x4xf32>)
+      scratch(%scratch : memref<1x5x?x8xf32>)
+      grads(%dy, %dh_n : memref<5x?x8xf32>, memref<4x?x4xf32>)
+      scratch_grad(%d_scratch : memref<1x5x?x8xf32>)
+      input_grad(%dx : memref<5x?x3xf32>) when(%wanted)
+      weight_grads(%dw_ih0, %dw_hh0, %dw_ih0r, %dw_hh0r, %dw_ih1, %dw_hh1, %dw_ih1r, %dw_hh1r
+                   : memref<4x3xf32>, memref<4x4xf32>, memref<4x3xf32>, memref<4x4xf32>,
+                     memref<4x8xf32>, memref<4x4xf32>, memref<4x8xf32>, memref<4x4xf32>)
+      h0_grad(%dh0 : memref<4x?x4xf32>)
+      {hidden_size = 4 : i64, num_layers = 2 : i64, bidirectional,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
+  return
+}

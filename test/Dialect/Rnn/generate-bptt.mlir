@@ -161,3 +161,43 @@ func.func @shared_weight_scratch(%x: memref<3x?x3xf32>, %h0: memref<1x?x4xf32>,
       outs(%loss : memref<f32>)
   return
 }
+
+// -----
+
+/// A conditional adjoint (`when`): the input's gradient is cleared only
+/// when it is wanted, and the RNN's backward gets the condition with its
+/// input_grad.
+
+// CHECK-LABEL: func @conditional_input_adjoint
+// CHECK-SAME:    %[[WANTED:[a-z0-9_]+]]: i1
+// CHECK-SAME:    %[[D_X:[a-z0-9_]+]]: memref<3x?x3xf32>
+// CHECK:         rnn.mse_loss
+// CHECK:         scf.if %[[WANTED]] {
+// CHECK-NEXT:      linalg.fill ins(%{{.*}} : f32) outs(%[[D_X]] :
+// CHECK-NEXT:    }
+// CHECK:         rnn.stacked_rnn_grad {{.*}} input_grad(%[[D_X]] : memref<3x?x3xf32>) when(%[[WANTED]])
+func.func @conditional_input_adjoint(%x: memref<3x?x3xf32>, %h0: memref<1x?x4xf32>,
+                                     %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>,
+                                     %y: memref<3x?x4xf32>, %h_n: memref<1x?x4xf32>,
+                                     %target: memref<3x?x4xf32>, %loss: memref<f32>,
+                                     %wanted: i1, %d_x: memref<3x?x3xf32>,
+                                     %d_h0: memref<1x?x4xf32>,
+                                     %d_w_ih: memref<4x3xf32>, %d_w_hh: memref<4x4xf32>,
+                                     %d_y: memref<3x?x4xf32>, %d_h_n: memref<1x?x4xf32>,
+                                     %d_loss: memref<f32>) {
+  rnn.declare_adjoint %x, %d_x when(%wanted) : memref<3x?x3xf32>, memref<3x?x3xf32>
+  rnn.declare_adjoint %h0, %d_h0 : memref<1x?x4xf32>, memref<1x?x4xf32>
+  rnn.declare_adjoint %w_ih, %d_w_ih : memref<4x3xf32>, memref<4x3xf32>
+  rnn.declare_adjoint %w_hh, %d_w_hh : memref<4x4xf32>, memref<4x4xf32>
+  rnn.declare_adjoint %y, %d_y : memref<3x?x4xf32>, memref<3x?x4xf32>
+  rnn.declare_adjoint %h_n, %d_h_n : memref<1x?x4xf32>, memref<1x?x4xf32>
+  rnn.declare_adjoint %loss, %d_loss : memref<f32>, memref<f32>
+  rnn.stacked_rnn %x : memref<3x?x3xf32> h0(%h0 : memref<1x?x4xf32>)
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outs(%y, %h_n : memref<3x?x4xf32>, memref<1x?x4xf32>)
+      {hidden_size = 4 : i64, num_layers = 1 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
+  rnn.mse_loss %y, %target : memref<3x?x4xf32>, memref<3x?x4xf32>
+      outs(%loss : memref<f32>)
+  return
+}

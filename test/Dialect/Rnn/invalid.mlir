@@ -863,3 +863,42 @@ func.func @sum_rows_same_output_twice(%g: memref<?x4xf32>, %db: memref<4xf32>) {
   rnn.sum_rows %g : memref<?x4xf32> outs(%db, %db : memref<4xf32>, memref<4xf32>)
   return
 }
+
+// -----
+
+func.func @stacked_grad_condition_without_input_grad(
+    %x: memref<5x2x3xf32>, %h0: memref<1x2x4xf32>, %w_ih: memref<4x3xf32>,
+    %w_hh: memref<4x4xf32>, %y: memref<5x2x4xf32>, %h_n: memref<1x2x4xf32>,
+    %dy: memref<5x2x4xf32>, %dh_n: memref<1x2x4xf32>,
+    %dw_ih: memref<4x3xf32>, %dw_hh: memref<4x4xf32>,
+    %dh0: memref<1x2x4xf32>, %wanted: i1) {
+  // expected-error @+1 {{'rnn.stacked_rnn_grad' op has an input_grad condition but no input_grad}}
+  rnn.stacked_rnn_grad %x : memref<5x2x3xf32> h0(%h0 : memref<1x2x4xf32>)
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outputs(%y, %h_n : memref<5x2x4xf32>, memref<1x2x4xf32>)
+      grads(%dy, %dh_n : memref<5x2x4xf32>, memref<1x2x4xf32>)
+      when(%wanted)
+      weight_grads(%dw_ih, %dw_hh : memref<4x3xf32>, memref<4x4xf32>)
+      h0_grad(%dh0 : memref<1x2x4xf32>)
+      {hidden_size = 4 : i64, num_layers = 1 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
+  return
+}
+
+// -----
+
+func.func @layer_grad_condition_without_input_grad(
+    %x: memref<5x2x3xf32>, %h0: memref<2x4xf32>, %w_ih: memref<4x3xf32>,
+    %w_hh: memref<4x4xf32>, %y: memref<5x2x4xf32>, %dy: memref<5x2x4xf32>,
+    %dh: memref<2x4xf32>, %dw_ih: memref<4x3xf32>, %dw_hh: memref<4x4xf32>,
+    %wanted: i1) {
+  // expected-error @+1 {{'rnn.layer_grad' op has an input_grad condition but no input_grad}}
+  rnn.layer_grad %x : memref<5x2x3xf32> h0(%h0 : memref<2x4xf32>)
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      output(%y : memref<5x2x4xf32>)
+      grads(%dy, %dh : memref<5x2x4xf32>, memref<2x4xf32>)
+      when(%wanted)
+      weight_grads(%dw_ih, %dw_hh : memref<4x3xf32>, memref<4x4xf32>)
+      {nonlinearity = #rnn.nonlinearity<tanh>}
+  return
+}

@@ -291,3 +291,34 @@ func.func @sum_rows(%g: memref<5x?x4xf32>, %rows: memref<?x4xf32>,
   rnn.sum_rows %rows : memref<?x4xf32> outs(%db_ih : memref<4xf32>)
   return
 }
+
+// CHECK-LABEL: func @conditional_input_grads
+// CHECK:         rnn.declare_adjoint %{{.*}}, %{{.*}} when(%{{.*}}) : memref<5x?x3xf32>, memref<5x?x3xf32>
+// CHECK:         rnn.stacked_rnn_grad {{.*}} input_grad(%{{.*}} : memref<5x?x3xf32>) when(%{{.*}}) weight_grads(
+// CHECK:         rnn.layer_grad {{.*}} input_grad(%{{.*}} : memref<5x?x3xf32>) when(%{{.*}}) weight_grads(
+func.func @conditional_input_grads(
+    %x: memref<5x?x3xf32>, %dx: memref<5x?x3xf32>, %wanted: i1,
+    %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>, %y: memref<5x?x4xf32>,
+    %h_n: memref<1x?x4xf32>, %h0_3d: memref<1x?x4xf32>, %h0: memref<?x4xf32>,
+    %dy: memref<5x?x4xf32>, %dh_n: memref<1x?x4xf32>, %dh: memref<?x4xf32>,
+    %dw_ih: memref<4x3xf32>, %dw_hh: memref<4x4xf32>,
+    %dh0: memref<1x?x4xf32>) {
+  rnn.declare_adjoint %x, %dx when(%wanted) : memref<5x?x3xf32>, memref<5x?x3xf32>
+  rnn.stacked_rnn_grad %x : memref<5x?x3xf32> h0(%h0_3d : memref<1x?x4xf32>)
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outputs(%y, %h_n : memref<5x?x4xf32>, memref<1x?x4xf32>)
+      grads(%dy, %dh_n : memref<5x?x4xf32>, memref<1x?x4xf32>)
+      input_grad(%dx : memref<5x?x3xf32>) when(%wanted)
+      weight_grads(%dw_ih, %dw_hh : memref<4x3xf32>, memref<4x4xf32>)
+      h0_grad(%dh0 : memref<1x?x4xf32>)
+      {hidden_size = 4 : i64, num_layers = 1 : i64,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
+  rnn.layer_grad %x : memref<5x?x3xf32> h0(%h0 : memref<?x4xf32>)
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      output(%y : memref<5x?x4xf32>)
+      grads(%dy, %dh : memref<5x?x4xf32>, memref<?x4xf32>)
+      input_grad(%dx : memref<5x?x3xf32>) when(%wanted)
+      weight_grads(%dw_ih, %dw_hh : memref<4x3xf32>, memref<4x4xf32>)
+      {nonlinearity = #rnn.nonlinearity<tanh>}
+  return
+}

@@ -54,12 +54,26 @@ public:
     return arith::MulFOp::create(builder, loc, a, b, fastMath);
   }
 
-  /// for (iv = 0; iv < upper; ++iv) body(iv)
-  void forEach(Value upper, function_ref<void(Value)> body) {
-    auto loop = scf::ForOp::create(builder, loc, index(0), upper, index(1));
+  /// for (iv = lower; iv < upper; iv += step) body(iv)
+  void forRange(Value lower, Value upper, Value step,
+                function_ref<void(Value)> body) {
+    auto loop = scf::ForOp::create(builder, loc, lower, upper, step);
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(loop.getBody());
     body(loop.getInductionVar());
+  }
+  void forRange(Value lower, Value upper, int64_t step,
+                function_ref<void(Value)> body) {
+    forRange(lower, upper, index(step), body);
+  }
+  void forRange(int64_t lower, int64_t upper, int64_t step,
+                function_ref<void(Value)> body) {
+    forRange(index(lower), index(upper), index(step), body);
+  }
+
+  /// for (iv = 0; iv < upper; ++iv) body(iv)
+  void forEach(Value upper, function_ref<void(Value)> body) {
+    forRange(index(0), upper, index(1), body);
   }
 
   /// acc = init; for (iv = 0; iv < upper; ++iv) acc = body(iv, acc); acc

@@ -262,7 +262,7 @@ private:
           b, loc,
           arith::AddIOp::create(b, loc, blockStart, kb.index(blockRows)),
           rowEnd);
-      forRange(blockStart, blockEnd, tileRows, [&](Value row) {
+      kb.forRange(blockStart, blockEnd, tileRows, [&](Value row) {
         emitTile(row, tileRows, column, numVectors, lastLanes);
       });
     };
@@ -291,25 +291,27 @@ private:
   void forEachChunk(function_ref<void()> body) {
     if (!stepsPerChunk)
       return body();
-    forRange(kb.index(0), reductionSteps, stepsPerChunk, [&](Value stepStart) {
-      forRange(kb.index(0), depth, depthPerChunk, [&](Value depthStart) {
-        reductionBegin = stepStart;
-        reductionEnd = arith::MinUIOp::create(
-            b, loc, arith::AddIOp::create(b, loc, stepStart, stepsPerChunk),
-            reductionSteps);
-        depthBegin = depthStart;
-        depthEnd = arith::MinUIOp::create(
-            b, loc, arith::AddIOp::create(b, loc, depthStart, depthPerChunk),
-            depth);
-        firstChunk = arith::AndIOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, stepStart,
-                                  kb.index(0)),
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, depthStart,
-                                  kb.index(0)));
-        body();
-      });
-    });
+    kb.forRange(
+        kb.index(0), reductionSteps, stepsPerChunk, [&](Value stepStart) {
+          kb.forRange(kb.index(0), depth, depthPerChunk, [&](Value depthStart) {
+            reductionBegin = stepStart;
+            reductionEnd = arith::MinUIOp::create(
+                b, loc, arith::AddIOp::create(b, loc, stepStart, stepsPerChunk),
+                reductionSteps);
+            depthBegin = depthStart;
+            depthEnd = arith::MinUIOp::create(
+                b, loc,
+                arith::AddIOp::create(b, loc, depthStart, depthPerChunk),
+                depth);
+            firstChunk = arith::AndIOp::create(
+                b, loc,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      stepStart, kb.index(0)),
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      depthStart, kb.index(0)));
+            body();
+          });
+        });
   }
 
   /// Whether the full tiles read the rhs of a reduction chunk from a packed
@@ -334,8 +336,8 @@ private:
     int64_t width = tiling.vectorWidth;
     packedRhs = packBuffer(
         MemRefType::get({kReductionBlock, numVectors * width}, b.getF32Type()));
-    forRange(reductionBegin, reductionEnd, 1, [&](Value s) {
-      forRange(depthBegin, depthEnd, 1, [&](Value k) {
+    kb.forRange(reductionBegin, reductionEnd, 1, [&](Value s) {
+      kb.forRange(depthBegin, depthEnd, 1, [&](Value k) {
         Value row = packedRow(s, k);
         for (int64_t v = 0; v < numVectors; ++v) {
           Value offset = kb.index(v * width);
@@ -478,19 +480,6 @@ private:
     scf::YieldOp::create(
         b, loc, overK(loop.getInductionVar(), loop.getRegionIterArgs()));
     return SmallVector<Value>(loop.getResults());
-  }
-
-  /// for (iv = lower; iv < upper; iv += step) body(iv)
-  void forRange(Value lower, Value upper, int64_t step,
-                function_ref<void(Value)> body) {
-    forRange(lower, upper, kb.index(step), body);
-  }
-  void forRange(Value lower, Value upper, Value step,
-                function_ref<void(Value)> body) {
-    auto loop = scf::ForOp::create(b, loc, lower, upper, step);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    body(loop.getInductionVar());
   }
 
   /// The accumulator's starting value: the old result and the bias, where

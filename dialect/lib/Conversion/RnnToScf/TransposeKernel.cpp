@@ -83,31 +83,21 @@ struct TransposeLowering : public OpRewritePattern<linalg::TransposeOp> {
                             int64_t columnBegin, int64_t columnEnd) {
       if (rowBegin == rowEnd || columnBegin == columnEnd)
         return;
-      forRange(kb, rowBegin, rowEnd, 1, [&](Value i) {
-        forRange(kb, columnBegin, columnEnd, 1, [&](Value j) {
+      kb.forRange(rowBegin, rowEnd, 1, [&](Value i) {
+        kb.forRange(columnBegin, columnEnd, 1, [&](Value j) {
           kb.store(kb.load(input, {i, j}), init, {j, i});
         });
       });
     };
     if (blockRows > 0 && blockColumns > 0)
-      forRange(kb, 0, blockRows, width, [&](Value i) {
-        forRange(kb, 0, blockColumns, width,
-                 [&](Value j) { emitBlock(kb, input, init, i, j); });
+      kb.forRange(0, blockRows, width, [&](Value i) {
+        kb.forRange(0, blockColumns, width,
+                    [&](Value j) { emitBlock(kb, input, init, i, j); });
       });
     copyElements(0, blockRows, blockColumns, shape[1]);
     copyElements(blockRows, shape[0], 0, shape[1]);
     rewriter.eraseOp(op);
     return success();
-  }
-
-  /// for (iv = begin; iv < end; iv += step) body(iv)
-  static void forRange(KernelBuilder &kb, int64_t begin, int64_t end,
-                       int64_t step, function_ref<void(Value)> body) {
-    auto loop = scf::ForOp::create(kb.builder, kb.loc, kb.index(begin),
-                                   kb.index(end), kb.index(step));
-    OpBuilder::InsertionGuard guard(kb.builder);
-    kb.builder.setInsertionPointToStart(loop.getBody());
-    body(loop.getInductionVar());
   }
 
   /// The W x W block at (row, column) of input, transposed in registers
