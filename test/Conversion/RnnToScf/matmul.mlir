@@ -213,3 +213,27 @@ func.func @shared_kernels(%h: memref<?x16xf32>, %w: memref<16x16xf32>,
       outs(%y0 : memref<?x16xf32>)
   return
 }
+
+// -----
+
+/// A transposed view (its innermost stride not 1) has a different kernel
+/// parameter type than a row-major view of the same shape, so it gets its
+/// own kernel, marked `s` in the name.
+
+// OUTLINE-LABEL: func @transposed_operand_kernel
+// OUTLINE:         call @__rnn_matmul_16xd_dx16_16x16_acc(
+// OUTLINE:         call @__rnn_matmul_16xds_dx16_16x16_acc(
+// OUTLINE:       func.func private @__rnn_matmul_16xd_dx16_16x16_acc(%{{.*}}: memref<16x?xf32, strided<[?, 1], offset: ?>>,
+// OUTLINE:       func.func private @__rnn_matmul_16xds_dx16_16x16_acc(%{{.*}}: memref<16x?xf32, strided<[?, ?], offset: ?>>,
+func.func @transposed_operand_kernel(%a: memref<16x?xf32>,
+                                     %g: memref<?x16xf32>,
+                                     %h: memref<?x16xf32>,
+                                     %dw: memref<16x16xf32>) {
+  rnn.matmul %a, %h : memref<16x?xf32>, memref<?x16xf32>
+      outs(%dw : memref<16x16xf32>) {accumulate}
+  %gt = memref.transpose %g (d0, d1) -> (d1, d0)
+      : memref<?x16xf32> to memref<16x?xf32, strided<[1, 16]>>
+  rnn.matmul %gt, %h : memref<16x?xf32, strided<[1, 16]>>, memref<?x16xf32>
+      outs(%dw : memref<16x16xf32>) {accumulate}
+  return
+}

@@ -55,6 +55,11 @@ std::string rnn::kernelNameForOperands(llvm::StringRef prefix, Operation *op) {
             os << size;
         },
         "x");
+    // withDynamicLayout keeps a unit innermost stride: a view without one
+    // (a transposed one) has a different parameter type, and kernel.
+    auto [strides, offset] = type.getStridesAndOffset();
+    if (!strides.empty() && strides.back() != 1)
+      os << "s";
   }
   return name;
 }
