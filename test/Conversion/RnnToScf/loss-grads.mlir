@@ -1,19 +1,19 @@
 // RUN: rnn-opt %s --convert-rnn-to-scf -split-input-file | FileCheck %s --implicit-check-not=rnn.
 
-/// rnn.mse_loss_grad first counts the elements exactly as rnn.mse_loss
-/// does (1.0 added per element, in the same loop order, so both divide by
-/// the same f32), then adds (prediction - target) * (2 / count * d_loss)
+/// rnn.mse_loss_grad first counts the elements as rnn.mse_loss does (in an
+/// i64, converted to f32 once, so both divide by the same f32), then adds (prediction - target) * (2 / count * d_loss)
 /// into every element of d_prediction.
 
 // CHECK-LABEL: func @mse_grad_rows
 // CHECK-SAME:    (%[[P:[^:]*]]: memref<?x3xf32>, %[[T:[^:]*]]: memref<?x3xf32>, %[[D_LOSS:[^:]*]]: memref<f32>, %[[D_P:[^:]*]]: memref<?x3xf32>)
-// CHECK-DAG:     %[[ZERO:[a-z0-9_]+]] = arith.constant 0.000000e+00 : f32
-// CHECK-DAG:     %[[ONE:[a-z0-9_]+]] = arith.constant 1.000000e+00 : f32
-// CHECK:         %[[COUNT:[a-z0-9_]+]] = scf.for %{{.*}} iter_args(%[[OUTER:[a-z0-9_]+]] = %[[ZERO]]) -> (f32)
-// CHECK:           %[[INNER:[a-z0-9_]+]] = scf.for %{{.*}} iter_args(%[[C:[a-z0-9_]+]] = %[[OUTER]]) -> (f32)
-// CHECK-NEXT:        %[[C_NEXT:[a-z0-9_]+]] = arith.addf %[[C]], %[[ONE]] fastmath<contract> : f32
-// CHECK-NEXT:        scf.yield %[[C_NEXT]] : f32
-// CHECK:           scf.yield %[[INNER]] : f32
+// CHECK-DAG:     %[[ZERO:[a-z0-9_]+]] = arith.constant 0 : i64
+// CHECK-DAG:     %[[ONE:[a-z0-9_]+]] = arith.constant 1 : i64
+// CHECK:         %[[COUNT_I:[a-z0-9_]+]] = scf.for %{{.*}} iter_args(%[[OUTER:[a-z0-9_]+]] = %[[ZERO]]) -> (i64)
+// CHECK:           %[[INNER:[a-z0-9_]+]] = scf.for %{{.*}} iter_args(%[[C:[a-z0-9_]+]] = %[[OUTER]]) -> (i64)
+// CHECK-NEXT:        %[[C_NEXT:[a-z0-9_]+]] = arith.addi %[[C]], %[[ONE]] : i64
+// CHECK-NEXT:        scf.yield %[[C_NEXT]] : i64
+// CHECK:           scf.yield %[[INNER]] : i64
+// CHECK:         %[[COUNT:[a-z0-9_]+]] = arith.uitofp %[[COUNT_I]] : i64 to f32
 // CHECK:         %[[TWO:[a-z0-9_]+]] = arith.constant 2.000000e+00 : f32
 // CHECK-NEXT:    %[[NORM:[a-z0-9_]+]] = arith.divf %[[TWO]], %[[COUNT]] : f32
 // CHECK-NEXT:    %[[DL:[a-z0-9_]+]] = memref.load %[[D_LOSS]][] : memref<f32>
@@ -38,22 +38,23 @@ func.func @mse_grad_rows(%p: memref<?x3xf32>, %t: memref<?x3xf32>,
 
 // -----
 
-/// With lengths (time-major operands), an element (t, b, f) counts as 1.0
+/// With lengths (time-major operands), an element (t, b, f) counts as 1
 /// only when t < lengths[b], and only those elements receive a gradient:
 /// the others are left as they are.
 
 // CHECK-LABEL: func @mse_grad_time_major_with_lengths
 // CHECK-SAME:    (%[[P:[^:]*]]: memref<?x?x2xf32>, %[[T:[^:]*]]: memref<?x?x2xf32>, %[[D_LOSS:[^:]*]]: memref<f32>, %[[LENGTHS:[^:]*]]: memref<?xi64>, %[[D_P:[^:]*]]: memref<?x?x2xf32>)
-// CHECK-DAG:     %[[ZERO:[a-z0-9_]+]] = arith.constant 0.000000e+00 : f32
-// CHECK-DAG:     %[[ONE:[a-z0-9_]+]] = arith.constant 1.000000e+00 : f32
-// CHECK:         %[[COUNT:[a-z0-9_]+]] = scf.for %[[CT:[a-z0-9_]+]] =
+// CHECK-DAG:     %[[ZERO:[a-z0-9_]+]] = arith.constant 0 : i64
+// CHECK-DAG:     %[[ONE:[a-z0-9_]+]] = arith.constant 1 : i64
+// CHECK:         %[[COUNT_I:[a-z0-9_]+]] = scf.for %[[CT:[a-z0-9_]+]] =
 // CHECK:           scf.for %[[CB:[a-z0-9_]+]] =
-// CHECK:             scf.for %{{.*}} iter_args(%[[C:[a-z0-9_]+]] = %{{.*}}) -> (f32)
+// CHECK:             scf.for %{{.*}} iter_args(%[[C:[a-z0-9_]+]] = %{{.*}}) -> (i64)
 // CHECK-NEXT:          %[[CTIME:[a-z0-9_]+]] = arith.index_cast %[[CT]] : index to i64
 // CHECK-NEXT:          %[[CLEN:[a-z0-9_]+]] = memref.load %[[LENGTHS]][%[[CB]]] : memref<?xi64>
 // CHECK-NEXT:          %[[CVALID:[a-z0-9_]+]] = arith.cmpi slt, %[[CTIME]], %[[CLEN]] : i64
-// CHECK-NEXT:          %[[WEIGHT:[a-z0-9_]+]] = arith.select %[[CVALID]], %[[ONE]], %[[ZERO]] : f32
-// CHECK-NEXT:          arith.addf %[[C]], %[[WEIGHT]] fastmath<contract> : f32
+// CHECK-NEXT:          %[[WEIGHT:[a-z0-9_]+]] = arith.select %[[CVALID]], %[[ONE]], %[[ZERO]] : i64
+// CHECK-NEXT:          arith.addi %[[C]], %[[WEIGHT]] : i64
+// CHECK:         %[[COUNT:[a-z0-9_]+]] = arith.uitofp %[[COUNT_I]] : i64 to f32
 // CHECK:         arith.divf %{{.*}}, %[[COUNT]] : f32
 // CHECK:         scf.for %[[TI:[a-z0-9_]+]] =
 // CHECK:           scf.for %[[B:[a-z0-9_]+]] =
@@ -90,9 +91,10 @@ func.func @mse_grad_time_major_with_lengths(%p: memref<?x?x2xf32>,
 // CHECK-LABEL: func @cross_entropy_grad_rows
 // CHECK-SAME:    (%[[LOGITS:[^:]*]]: memref<?x5xf32>, %[[LABELS:[^:]*]]: memref<?xi64>, %[[D_LOSS:[^:]*]]: memref<f32>, %[[D_LOGITS:[^:]*]]: memref<?x5xf32>)
 // CHECK-DAG:     %[[CLASSES:[a-z0-9_]+]] = memref.dim %[[LOGITS]], %{{.*}} : memref<?x5xf32>
-// CHECK-DAG:     %[[ONE:[a-z0-9_]+]] = arith.constant 1.000000e+00 : f32
-// CHECK:         %[[COUNT:[a-z0-9_]+]] = scf.for {{.*}} -> (f32)
-// CHECK-NEXT:      arith.addf %{{.*}}, %[[ONE]] fastmath<contract> : f32
+// CHECK-DAG:     %[[ONE:[a-z0-9_]+]] = arith.constant 1 : i64
+// CHECK:         %[[COUNT_I:[a-z0-9_]+]] = scf.for {{.*}} -> (i64)
+// CHECK-NEXT:      arith.addi %{{.*}}, %[[ONE]] : i64
+// CHECK:         %[[COUNT:[a-z0-9_]+]] = arith.uitofp %[[COUNT_I]] : i64 to f32
 // CHECK:         %[[DL:[a-z0-9_]+]] = memref.load %[[D_LOSS]][] : memref<f32>
 // CHECK-NEXT:    %[[SCALE:[a-z0-9_]+]] = arith.divf %[[DL]], %[[COUNT]] : f32
 // CHECK:         scf.for %[[N:[a-z0-9_]+]] =
@@ -138,12 +140,13 @@ func.func @cross_entropy_grad_rows(%logits: memref<?x5xf32>,
 
 // CHECK-LABEL: func @cross_entropy_grad_time_major_with_lengths
 // CHECK-SAME:    (%[[LOGITS:[^:]*]]: memref<?x?x5xf32>, %[[LABELS:[^:]*]]: memref<?x?xi32>, %[[D_LOSS:[^:]*]]: memref<f32>, %[[LENGTHS:[^:]*]]: memref<?xi64>, %[[D_LOGITS:[^:]*]]: memref<?x?x5xf32>)
-// CHECK:         %[[COUNT:[a-z0-9_]+]] = scf.for %[[CT:[a-z0-9_]+]] =
+// CHECK:         scf.for %[[CT:[a-z0-9_]+]] =
 // CHECK:           scf.for %[[CB:[a-z0-9_]+]] =
 // CHECK-NEXT:        %[[CTIME:[a-z0-9_]+]] = arith.index_cast %[[CT]] : index to i64
 // CHECK-NEXT:        %[[CLEN:[a-z0-9_]+]] = memref.load %[[LENGTHS]][%[[CB]]] : memref<?xi64>
 // CHECK-NEXT:        %[[CVALID:[a-z0-9_]+]] = arith.cmpi slt, %[[CTIME]], %[[CLEN]] : i64
 // CHECK-NEXT:        arith.select %[[CVALID]]
+// CHECK:         %[[COUNT:[a-z0-9_]+]] = arith.uitofp
 // CHECK:         arith.divf %{{.*}}, %[[COUNT]] : f32
 // CHECK:         scf.for %[[T:[a-z0-9_]+]] =
 // CHECK:           scf.for %[[B:[a-z0-9_]+]] =

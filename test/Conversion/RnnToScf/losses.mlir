@@ -1,18 +1,23 @@
 // RUN: rnn-opt %s --convert-rnn-to-scf -split-input-file | FileCheck %s --implicit-check-not=rnn.
 
-/// rnn.mse_loss sums squared differences over every element and divides by
-/// the number of elements.
+/// rnn.mse_loss sums squared differences over every element (a sum that may
+/// be reassociated, so that it vectorizes) and divides by the number of
+/// elements, counted in an i64.
 
 // CHECK-LABEL: func @mse_rank2
 // CHECK-DAG:     %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
-// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
-// CHECK:         %[[OUTER:.*]]:2 = scf.for %[[N:[a-z0-9_]+]] = {{.*}} iter_args(%[[SUM:.*]] = %[[ZERO]], %[[COUNT:.*]] = %[[ZERO]])
-// CHECK:           scf.for %[[F:[a-z0-9_]+]] = {{.*}} iter_args
+// CHECK-DAG:     %[[NONE:.*]] = arith.constant 0 : i64
+// CHECK-DAG:     %[[ONE:.*]] = arith.constant 1 : i64
+// CHECK:         %[[OUTER:.*]]:2 = scf.for %[[N:[a-z0-9_]+]] = {{.*}} iter_args(%[[SUM:.*]] = %[[ZERO]], %[[COUNT:.*]] = %[[NONE]]) -> (f32, i64)
+// CHECK:           scf.for %[[F:[a-z0-9_]+]] = {{.*}} iter_args(%[[SUM2:.*]] = %[[SUM]], %[[COUNT2:.*]] = %[[COUNT]])
 // CHECK:             %[[P:.*]] = memref.load %{{.*}}[%[[N]], %[[F]]]
 // CHECK:             %[[T:[a-z0-9_]+]] = memref.load %{{.*}}[%[[N]], %[[F]]]
 // CHECK:             %[[D:.*]] = arith.subf %[[P]], %[[T]]
-// CHECK:             arith.mulf %[[D]], %[[D]]
-// CHECK:         %[[MEAN:.*]] = arith.divf %[[OUTER]]#0, %[[OUTER]]#1
+// CHECK:             %[[SQ:.*]] = arith.mulf %[[D]], %[[D]]
+// CHECK:             arith.addf %[[SUM2]], %[[SQ]] fastmath<reassoc,contract>
+// CHECK:             arith.addi %[[COUNT2]], %[[ONE]] : i64
+// CHECK:         %[[NUMEL:.*]] = arith.uitofp %[[OUTER]]#1 : i64 to f32
+// CHECK:         %[[MEAN:.*]] = arith.divf %[[OUTER]]#0, %[[NUMEL]]
 // CHECK:         memref.store %[[MEAN]], %{{.*}}[] : memref<f32>
 func.func @mse_rank2(%p: memref<?x3xf32>, %t: memref<?x3xf32>,
                      %loss: memref<f32>) {
@@ -32,8 +37,9 @@ func.func @mse_rank2(%p: memref<?x3xf32>, %t: memref<?x3xf32>,
 // CHECK:             %[[LEN:.*]] = memref.load %{{.*}}[%[[B]]] : memref<?xi64>
 // CHECK:             %[[TIME:.*]] = arith.index_cast %[[T]] : index to i64
 // CHECK:             %[[VALID:.*]] = arith.cmpi slt, %[[TIME]], %[[LEN]]
-// CHECK:             arith.select %[[VALID]]
-// CHECK:             arith.select %[[VALID]]
+// CHECK:             arith.select %[[VALID]], %{{.*}} : f32
+// CHECK:             arith.select %[[VALID]], %{{.*}} : i64
+// CHECK:         arith.uitofp
 // CHECK:         arith.divf
 func.func @mse_time_major_with_lengths(%p: memref<?x?x2xf32>,
                                        %t: memref<?x?x2xf32>,

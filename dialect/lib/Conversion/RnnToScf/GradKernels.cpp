@@ -73,25 +73,26 @@ static SmallVector<Value> append(ValueRange prefix, Value last) {
 
 /// The number of positions a loss counts, as f32: the indices of the leading
 /// `loopRank` dimensions of `shaped`, less (with lengths, for time-major
-/// operands) those with `t >= lengths[b]`. It is summed 1.0 at a time in the
-/// loop order of the forward losses in RnnToScf.cpp, so the forward and the
-/// backward divide by the same value.
+/// operands) those with `t >= lengths[b]`. It is counted in an i64, like the
+/// forward losses' count in RnnToScf.cpp, so the forward and the backward
+/// divide by the same value.
 static Value countPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
                             Value lengths) {
   OpBuilder &b = kb.builder;
   Location loc = kb.loc;
-  Value zero = kb.f32(0.0f), one = kb.f32(1.0f);
+  Value none = arith::ConstantIntOp::create(b, loc, 0, 64);
+  Value one = arith::ConstantIntOp::create(b, loc, 1, 64);
   SmallVector<Value> indices;
   std::function<Value(unsigned, Value)> nest = [&](unsigned dim,
                                                    Value count) -> Value {
     if (dim == loopRank) {
       if (!lengths)
-        return kb.add(count, one);
+        return arith::AddIOp::create(b, loc, count, one);
       Value time =
           arith::IndexCastOp::create(b, loc, b.getI64Type(), indices[0]);
       Value valid = isRunning(kb, lengths, indices[1], time);
-      Value weight = arith::SelectOp::create(b, loc, valid, one, zero);
-      return kb.add(count, weight);
+      Value weight = arith::SelectOp::create(b, loc, valid, one, none);
+      return arith::AddIOp::create(b, loc, count, weight);
     }
     return kb.reduce(kb.dim(shaped, dim), count, [&](Value iv, Value inner) {
       indices.push_back(iv);
@@ -100,7 +101,7 @@ static Value countPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
       return next;
     });
   };
-  return nest(0, zero);
+  return kb.countToF32(nest(0, none));
 }
 
 /// Runs `body(position)` at every position a loss counts (see

@@ -54,6 +54,23 @@ public:
     return arith::MulFOp::create(builder, loc, a, b, fastMath);
   }
 
+  /// a + b, which may be reassociated with the other terms of its sum
+  /// (`reassoc`), so that LLVM vectorizes the reduction and interleaves its
+  /// partial sums: the order of a float32 sum is not part of PyTorch's
+  /// semantics either (its BLAS and its reductions pick one).
+  Value addReassociable(Value a, Value b) {
+    auto reassociable = arith::FastMathFlagsAttr::get(
+        builder.getContext(),
+        arith::FastMathFlags::contract | arith::FastMathFlags::reassoc);
+    return arith::AddFOp::create(builder, loc, a, b, reassociable);
+  }
+
+  /// A count of positions (an i64) as the f32 a mean divides by: exact up
+  /// to 2^24, and correctly rounded beyond, as PyTorch's division by numel.
+  Value countToF32(Value count) {
+    return arith::UIToFPOp::create(builder, loc, builder.getF32Type(), count);
+  }
+
   /// for (iv = lower; iv < upper; iv += step) body(iv)
   void forRange(Value lower, Value upper, Value step,
                 function_ref<void(Value)> body) {
@@ -89,19 +106,14 @@ public:
   }
 
   /// acc + sum_k lhs[row, k] * rhs[col, k] over k < depth: one element of
-  /// lhs * rhs^T, PyTorch's (out, in) weight layout.
-  /// The sum may be reassociated (`reassoc`), so that LLVM vectorizes the
-  /// reduction and interleaves its partial sums: the order of a float32 sum
-  /// is not part of PyTorch's semantics either (its BLAS picks one).
+  /// lhs * rhs^T, PyTorch's (out, in) weight layout; the sum may be
+  /// reassociated (addReassociable).
   Value dotRows(Value acc, Value lhs, Value row, Value rhs, Value col,
                 Value depth) {
-    auto reassociable = arith::FastMathFlagsAttr::get(
-        builder.getContext(),
-        arith::FastMathFlags::contract | arith::FastMathFlags::reassoc);
     return reduce(depth, acc, [&](Value k, Value sum) {
       Value a = load(lhs, {row, k});
       Value b = load(rhs, {col, k});
-      return arith::AddFOp::create(builder, loc, sum, mul(a, b), reassociable);
+      return addReassociable(sum, mul(a, b));
     });
   }
 

@@ -196,13 +196,18 @@ struct EmbeddingLowering : public OpRewritePattern<EmbeddingOp> {
 
 /// Sums `term(indices)` over the leading `loopRank` dimensions of `shaped`,
 /// skipping (for time-major operands with lengths) positions
-/// `t >= lengths[b]`, and returns {sum, number of positions summed}.
+/// `t >= lengths[b]`, and returns {sum, number of positions summed as f32}.
+/// The sum may be reassociated, so that it is vectorized (a loss over every
+/// step of a large model has millions of terms); the positions are counted
+/// in an i64, as GradKernels.cpp's countPositions does for the backward.
 static std::pair<Value, Value>
 sumOverPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
                  Value lengths, function_ref<Value(ValueRange)> term) {
   OpBuilder &b = kb.builder;
   Location loc = kb.loc;
-  Value zero = kb.f32(0.0f), one = kb.f32(1.0f);
+  Value zero = kb.f32(0.0f);
+  Value noPositions = arith::ConstantIntOp::create(b, loc, 0, 64);
+  Value onePosition = arith::ConstantIntOp::create(b, loc, 1, 64);
   SmallVector<Value> indices;
   std::function<std::pair<Value, Value>(unsigned, Value, Value)> nest =
       [&](unsigned dim, Value sum, Value count) -> std::pair<Value, Value> {
@@ -216,12 +221,14 @@ sumOverPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
                                       length);
       }
       Value value = term(indices);
-      Value weight = one;
+      Value weight = onePosition;
       if (valid) {
         value = arith::SelectOp::create(b, loc, valid, value, zero);
-        weight = arith::SelectOp::create(b, loc, valid, one, zero);
+        weight =
+            arith::SelectOp::create(b, loc, valid, onePosition, noPositions);
       }
-      return {kb.add(sum, value), kb.add(count, weight)};
+      return {kb.addReassociable(sum, value),
+              arith::AddIOp::create(b, loc, count, weight)};
     }
     auto loop = scf::ForOp::create(b, loc, kb.index(0), kb.dim(shaped, dim),
                                    kb.index(1), ValueRange{sum, count});
@@ -234,7 +241,8 @@ sumOverPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
     scf::YieldOp::create(b, loc, ValueRange{innerSum, innerCount});
     return {loop.getResult(0), loop.getResult(1)};
   };
-  return nest(0, zero, zero);
+  auto [sum, count] = nest(0, zero, noPositions);
+  return {sum, kb.countToF32(count)};
 }
 
 /// loss = sum over valid positions of (prediction - target)^2 / count
