@@ -36,6 +36,14 @@ using namespace mlir::rnn;
 
 namespace {
 
+/// Whether `op` is one of the views whose adjoint is the same view of its
+/// source's adjoint.
+bool isAdjointView(Operation *op) {
+  return isa_and_nonnull<memref::SubViewOp, memref::TransposeOp,
+                         memref::ReinterpretCastOp, memref::CollapseShapeOp,
+                         memref::ExpandShapeOp>(op);
+}
+
 /// Builds the backward ops of one function.
 class AdjointBuilder {
 public:
@@ -56,11 +64,7 @@ public:
     if (Value wanted = conditions.lookup(primal))
       return wanted;
     Operation *view = primal.getDefiningOp();
-    if (!isa_and_nonnull<memref::SubViewOp, memref::TransposeOp,
-                         memref::ReinterpretCastOp, memref::CollapseShapeOp,
-                         memref::ExpandShapeOp>(view))
-      return {};
-    return wantedOf(view->getOperand(0));
+    return isAdjointView(view) ? wantedOf(view->getOperand(0)) : Value();
   }
 
   /// The adjoint of `primal`: declared, or the same view of the adjoint of
@@ -69,9 +73,7 @@ public:
     if (Value adjoint = adjoints.lookup(primal))
       return adjoint;
     Operation *view = primal.getDefiningOp();
-    if (!isa_and_nonnull<memref::SubViewOp, memref::TransposeOp,
-                         memref::ReinterpretCastOp, memref::CollapseShapeOp,
-                         memref::ExpandShapeOp>(view))
+    if (!isAdjointView(view))
       return {};
     Value sourceAdjoint = lookup(view->getOperand(0));
     if (!sourceAdjoint)
@@ -428,9 +430,7 @@ struct RnnGenerateBpttPass
     SmallVector<Value> buffers = {declaration.getPrimal()};
     for (size_t i = 0; i < buffers.size(); ++i) {
       for (Operation *user : buffers[i].getUsers()) {
-        if (isa<memref::SubViewOp, memref::TransposeOp,
-                memref::ReinterpretCastOp, memref::CollapseShapeOp,
-                memref::ExpandShapeOp>(user)) {
+        if (isAdjointView(user)) {
           buffers.push_back(user->getResult(0));
           continue;
         }
