@@ -216,6 +216,12 @@ CONFIGS = [
                  "batch into chunks of 64 and 6; with 12-column panels "
                  "W_hh's has 4 full panels (and a partial one), which are "
                  "packed"),
+    dict(name="mse_wide_input_panel_groups", seed=128, batch=2, seq=2,
+         seq_len="fixed", input_size=210, hidden_size=20, loss=MSE,
+         targets=("x86-64-v2",),
+         comment="I=210: with 12-column panels W_ih's gradient has 17 full "
+                 "panels (and a masked one), which a parallel product "
+                 "shares out in groups of 2 (the last group one panel)"),
     # --- Truncated BPTT (unidirectional, no lengths) --------------------------
     dict(name="tbptt2_1l_all_mse_bf", seed=120, batch=3, seq=7,
          seq_len="fixed", input_size=3, hidden_size=5, batch_first=True,

@@ -220,7 +220,10 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
 
     A batch-reduce product (the weight gradients: a sum over time steps)
     runs its reduction in chunks of at most 64 `(s, k)` pairs (inside each
-    work item of the parallel loop, so it forks once). With `pack-rhs` (the
+    work item of the parallel loop, so it forks once). Its work items are
+    a row block and a group of up to 4 column panels, as many as leave at
+    least 8 work items when the row count is static, so that the group's
+    panels share each chunk's `lhs` rows in cache. With `pack-rhs` (the
     default) and at least 4 full column panels, each (row block, column
     panel) work item of the full tiles first copies the chunk's `rhs` panel
     into a contiguous

@@ -102,20 +102,25 @@ func.func @dynamic_rows(%a: memref<?x8xf32>, %w: memref<8x64xf32>,
 
 // -----
 
-/// A batch-reduce product forks once: each (block, panel) work item of the
-/// parallel loop runs every reduction chunk, in order, so the sums are the
-/// sequential kernel's on any number of threads. (The one row block's
-/// dimension and the one-trip loop over k chunks fold away.) Each work
-/// item packs its rhs panel into a buffer of its own, allocated at the
-/// start of the loop body, outside the chunk loop; the sequential loops,
-/// inside the chunk loop there, use one in the entry block.
+/// A batch-reduce product forks once: each work item of the parallel loop
+/// runs every reduction chunk, in order, so the sums are the sequential
+/// kernel's on any number of threads. A work item is a row block and a
+/// group of column panels, which share each chunk's lhs rows in cache: as
+/// many panels as leave at least 8 items, here 2 of the 16 (the one row
+/// block's dimension and the one-trip loop over k chunks fold away). Each
+/// work item packs the rhs panel into a buffer of its own, allocated at
+/// the start of the loop body, outside the chunk loop; the sequential
+/// loops, inside the chunk loop there, use one in the entry block.
 
 // CHECK-LABEL: func @batch_reduce
 // CHECK:         %[[SERIAL_BUF:[a-z0-9_]+]] = memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
 // CHECK:         scf.if
-// CHECK-NEXT:      scf.parallel (%{{.*}}) = (%c0) to (%c16) step (%c1) {
+// CHECK-NEXT:      scf.parallel (%[[ITEM:[a-z0-9_]+]]) = (%c0) to (%c8) step (%c1) {
 // CHECK-NEXT:        %[[BUF:[a-z0-9_]+]] = memref.alloca() {alignment = 64 : i64} : memref<64x16xf32>
 // CHECK-NEXT:        scf.for %[[S0:[a-z0-9_]+]] = %c0 to %c64 step %c1 {
+// CHECK:               %[[FIRST:[a-z0-9_]+]] = arith.muli %[[ITEM]], %c2
+// CHECK:               %[[LAST:[a-z0-9_]+]] = arith.minui %{{.*}}, %c16
+// CHECK:               scf.for %{{.*}} = %[[FIRST]] to %[[LAST]] step %c1 {
 // CHECK:               vector.store %{{.*}}, %[[BUF]]
 // CHECK:               scf.for %{{.*}} = %[[S0]] to %{{.*}} step %c1 iter_args(
 // CHECK:                 scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args(

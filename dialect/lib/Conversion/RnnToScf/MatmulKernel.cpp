@@ -158,6 +158,11 @@ private:
   /// faster, but gave `deep` (128 columns) nothing and half a second more
   /// to compile.
   static constexpr int64_t kMinPackedPanels = 4;
+  /// Column panels per parallel work item of a batch-reduce product at
+  /// most, and the fewest work items grouping may leave (see
+  /// parallelGroupSize).
+  static constexpr int64_t kMaxPanelsPerItem = 4;
+  static constexpr int64_t kMinParallelItems = 8;
   /// Bytes the packed rhs panel is aligned to: a cache line.
   static constexpr int64_t kPackAlignment = 64;
   /// The size a dynamic dimension is assumed to reach at most when deciding
@@ -269,14 +274,16 @@ private:
     int64_t fullPanels = columns / panelWidth;
     if (fullPanels > 0)
       forEachWorkItem(
-          {numBlocks, kb.index(fullPanels)}, mayShare, [&](ValueRange ivs) {
+          {numBlocks, kb.index(fullPanels)}, mayShare,
+          [&](ValueRange ivs) {
             Value column =
                 arith::MulIOp::create(b, loc, ivs[1], kb.index(panelWidth));
             if (!mayShare || !packsRhs())
               return panel(ivs[0], column, tileVectors, 0);
             withPackedPanel(column, tileVectors,
                             [&] { panel(ivs[0], column, tileVectors, 0); });
-          });
+          },
+          panelsPerWorkItem(blockRows, fullPanels));
     int64_t leftover = columns % panelWidth;
     if (leftover > 0)
       forEachWorkItem({numBlocks}, /*mayShare=*/false, [&](ValueRange ivs) {
@@ -389,17 +396,39 @@ private:
   /// those and one scf.parallel loop whose work items run every chunk
   /// (one fork per product), chosen at run time by an scf.if. On one
   /// thread, chunks outside keep a chunk of lhs in cache for every panel.
+  ///
+  /// A parallel work item runs `group` iterations of the last dimension
+  /// (column panels), which then share each chunk's lhs rows in cache.
   void forEachWorkItem(ArrayRef<Value> upper, bool mayShare,
-                       function_ref<void(ValueRange)> body) {
+                       function_ref<void(ValueRange)> body, int64_t group = 1) {
     auto emitParallel = [&] {
       OpBuilder::InsertionGuard guard(b);
-      SmallVector<Value> zeros(upper.size(), kb.index(0));
-      SmallVector<Value> ones(upper.size(), kb.index(1));
-      auto loop = scf::ParallelOp::create(b, loc, zeros, upper, ones);
+      SmallVector<Value> items(upper.begin(), upper.end());
+      Value last = upper.back();
+      if (group > 1)
+        items.back() = arith::DivUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, last, kb.index(group - 1)),
+            kb.index(group));
+      SmallVector<Value> zeros(items.size(), kb.index(0));
+      SmallVector<Value> ones(items.size(), kb.index(1));
+      auto loop = scf::ParallelOp::create(b, loc, zeros, items, ones);
       b.setInsertionPointToStart(loop.getBody());
       parallelBody = loop.getBody();
       parallelPackBuffer = Value();
-      forEachChunk([&] { body(loop.getInductionVars()); });
+      forEachChunk([&] {
+        SmallVector<Value> ivs(loop.getInductionVars());
+        if (group == 1)
+          return body(ivs);
+        Value first =
+            arith::MulIOp::create(b, loc, ivs.back(), kb.index(group));
+        Value end = arith::MinUIOp::create(
+            b, loc, arith::AddIOp::create(b, loc, first, kb.index(group)),
+            last);
+        kb.forRange(first, end, 1, [&](Value iv) {
+          ivs.back() = iv;
+          body(ivs);
+        });
+      });
       parallelBody = nullptr;
     };
     auto emitSequential = [&] {
@@ -424,6 +453,24 @@ private:
     emitParallel();
     b.setInsertionPointToStart(choice.elseBlock());
     emitSequential();
+  }
+
+  /// How many column panels one parallel work item of the full tiles
+  /// runs: for a batch-reduce product with a static row count, the most,
+  /// up to kMaxPanelsPerItem, that leave at least kMinParallelItems (row
+  /// block, panel group) items, so that a few threads still share the work.
+  int64_t panelsPerWorkItem(int64_t blockRows, int64_t fullPanels) {
+    auto resultType = cast<MemRefType>(op.getResult().getType());
+    if (!stepsPerChunk || resultType.isDynamicDim(0))
+      return 1;
+    int64_t tiledRows =
+        resultType.getDimSize(0) / tiling.tileRows * tiling.tileRows;
+    int64_t blocks = llvm::divideCeil(tiledRows, blockRows);
+    int64_t group = kMaxPanelsPerItem;
+    while (group > 1 &&
+           blocks * llvm::divideCeil(fullPanels, group) < kMinParallelItems)
+      group /= 2;
+    return group;
   }
 
   /// `prefix` with `last` appended.
