@@ -55,6 +55,12 @@ int64_t getWeightScratchSize(ArrayRef<std::pair<int64_t, int64_t>> weights);
 /// size their work to it.
 Value createMaxThreadsCall(OpBuilder &builder, Location loc, ModuleOp module);
 
+/// Builds `if (condition) body()` as an scf.if (the builder's insertion
+/// point restored after it), or just `body()` when `condition` is null:
+/// for work that is skipped at run time only in some configurations.
+void buildIfThen(OpBuilder &builder, Location loc, Value condition,
+                 function_ref<void()> body);
+
 } // namespace rnn
 } // namespace mlir
 

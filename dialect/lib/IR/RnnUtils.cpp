@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
@@ -78,4 +79,14 @@ Value rnn::createMaxThreadsCall(OpBuilder &builder, Location loc,
       func::CallOp::create(builder, loc, function, ValueRange{}).getResult(0);
   return arith::IndexCastOp::create(builder, loc, builder.getIndexType(),
                                     threads);
+}
+
+void rnn::buildIfThen(OpBuilder &builder, Location loc, Value condition,
+                      function_ref<void()> body) {
+  if (!condition)
+    return body();
+  auto ifOp = scf::IfOp::create(builder, loc, condition);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(ifOp.thenBlock());
+  body();
 }

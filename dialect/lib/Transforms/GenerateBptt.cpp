@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rnn/Passes.h"
+#include "rnn/RnnUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -398,16 +399,11 @@ struct RnnGenerateBpttPass
         arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(0.0f));
     Value one =
         arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(1.0f));
-    for (DeclareAdjointOp op : declarations) {
-      if (op.getAdjoint() == lossAdjoint)
-        continue;
-      OpBuilder::InsertionGuard guard(builder);
-      if (Value wanted = op.getWanted()) {
-        auto ifWanted = scf::IfOp::create(builder, loc, wanted);
-        builder.setInsertionPointToStart(ifWanted.thenBlock());
-      }
-      linalg::FillOp::create(builder, loc, zero, op.getAdjoint());
-    }
+    for (DeclareAdjointOp op : declarations)
+      if (op.getAdjoint() != lossAdjoint)
+        buildIfThen(builder, loc, op.getWanted(), [&] {
+          linalg::FillOp::create(builder, loc, zero, op.getAdjoint());
+        });
     linalg::FillOp::create(builder, loc, one, lossAdjoint);
 
     // The forward ops feeding the loss, latest first.

@@ -419,16 +419,12 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
                        {count, batch, features}, {0, 1, 2});
     };
 
-    if (Value inputGrad = op.getInputGrad()) {
-      // Skipped when the caller did not ask for it: one of the backward
-      // pass's four big products.
-      OpBuilder::InsertionGuard guard(rewriter);
-      if (Value wanted = op.getInputGradWanted()) {
-        auto ifWanted = scf::IfOp::create(rewriter, loc, wanted);
-        rewriter.setInsertionPointToStart(ifWanted.thenBlock());
-      }
-      MatmulOp::create(rewriter, loc, grads, op.getWeightIh(), inputGrad);
-    }
+    // Skipped when the caller did not ask for it: one of the backward
+    // pass's four big products.
+    if (Value inputGrad = op.getInputGrad())
+      buildIfThen(rewriter, loc, op.getInputGradWanted(), [&] {
+        MatmulOp::create(rewriter, loc, grads, op.getWeightIh(), inputGrad);
+      });
     MatmulOp::create(rewriter, loc, transposeInnerDims(rewriter, loc, grads),
                      input, op.getWeightIhGrad());
 

@@ -43,20 +43,6 @@ static Value isRunning(KernelBuilder &kb, Value lengths, Value b,
                                time64, length);
 }
 
-/// Builds `if (condition) body()`, or just `body()` when there is no
-/// condition.
-static void ifThen(KernelBuilder &kb, Value condition,
-                   function_ref<void()> body) {
-  if (!condition) {
-    body();
-    return;
-  }
-  auto ifOp = scf::IfOp::create(kb.builder, kb.loc, condition);
-  OpBuilder::InsertionGuard guard(kb.builder);
-  kb.builder.setInsertionPointToStart(ifOp.thenBlock());
-  body();
-}
-
 /// `memref[at] += delta`.
 static void accumulate(KernelBuilder &kb, Value memref, ValueRange at,
                        Value delta) {
@@ -119,7 +105,7 @@ static void forEachCountedPosition(KernelBuilder &kb, Value shaped,
             arith::IndexCastOp::create(b, kb.loc, b.getI64Type(), indices[0]);
         valid = isRunning(kb, lengths, indices[1], time);
       }
-      ifThen(kb, valid, [&] { body(indices); });
+      buildIfThen(kb.builder, kb.loc, valid, [&] { body(indices); });
       return;
     }
     kb.forEach(kb.dim(shaped, dim), [&](Value iv) {
@@ -301,7 +287,7 @@ struct CellGradLowering : public OpRewritePattern<CellGradOp> {
         Value fix = arith::AndIOp::create(
             rewriter, loc, stepped,
             arith::AndIOp::create(rewriter, loc, running, prevPast));
-        ifThen(kb, fix, [&] {
+        buildIfThen(kb.builder, kb.loc, fix, [&] {
           kb.forEach(hiddenSize, [&](Value j) {
             Value g = kb.load(outputGrad, {b, j});
             kb.forEach(hiddenSize, [&](Value k) {
