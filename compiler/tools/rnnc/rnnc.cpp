@@ -25,6 +25,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Support/ToolUtilities.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
@@ -149,8 +150,12 @@ static std::unique_ptr<llvm::ToolOutputFile> openOutput(StringRef path) {
 }
 
 /// Compiles one spec buffer held by `sourceMgr`.
+/// `timing` receives one timer per phase, and the lowering passes' timers
+/// under theirs (reported with --mlir-timing).
 static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
-                             llvm::raw_ostream *chunkOutput) {
+                             llvm::raw_ostream *chunkOutput,
+                             TimingScope &timing) {
+  TimingScope frontendTiming = timing.nest("Parse the spec, build the module");
   std::optional<rnnc::ModelSpec> spec =
       rnnc::parseModelSpec(sourceMgr, context);
   if (!spec)
@@ -165,6 +170,7 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
       rnnc::buildModelModule(*spec, context, pipelineOptions.bptt);
   if (!module)
     return failure();
+  frontendTiming.stop();
 
   auto writeTo =
       [&](StringRef extension,
@@ -220,8 +226,11 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
+  TimingScope loweringTiming = timing.nest("Lowering passes");
+  pm.enableTiming(loweringTiming);
   if (failed(rnnc::lowerModule(*module, pm, stage, pipelineOptions)))
     return failure();
+  loweringTiming.stop();
   if (emitAction == Emit::Loops || emitAction == Emit::LlvmDialect)
     return writeTo(".mlir", [&](llvm::raw_pwrite_stream &os) {
       module->print(os);
@@ -229,10 +238,13 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
     });
 
   llvm::LLVMContext llvmContext;
+  TimingScope optimizerTiming =
+      timing.nest("Translation to LLVM IR, LLVM optimizer");
   auto llvmModule =
       rnnc::translateAndOptimize(*module, llvmContext, **tm, optLevel);
   if (!llvmModule)
     return reportError(llvmModule.takeError());
+  optimizerTiming.stop();
 
   if (emitAction == Emit::Llvm)
     return writeTo(".ll", [&](llvm::raw_pwrite_stream &os) {
@@ -240,6 +252,7 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
       return success();
     });
   bool assembly = emitAction == Emit::Asm;
+  TimingScope codegenTiming = timing.nest("Code generation");
   if (failed(writeTo(assembly ? ".s" : ".o", [&](llvm::raw_pwrite_stream &os) {
         if (llvm::Error error =
                 rnnc::emitNativeCode(**llvmModule, **tm, assembly, os))
@@ -247,6 +260,7 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
         return success();
       })))
     return failure();
+  codegenTiming.stop();
   if (assembly || chunkOutput)
     return success();
 
@@ -275,6 +289,7 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerAsmPrinterCLOptions();
+  registerDefaultTimingManagerCLOptions();
   cl::ParseCommandLineOptions(
       argc, argv,
       "rnnc: ahead-of-time compiler for recurrent neural networks\n");
@@ -293,6 +308,12 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  // --mlir-timing reports each compilation phase, and each lowering pass,
+  // when the process ends.
+  DefaultTimingManager timingManager;
+  applyDefaultTimingManagerCLOptions(timingManager);
+  TimingScope timing = timingManager.getRootScope();
+
   DialectRegistry registry;
   rnnc::registerPipelineDialects(registry);
   rnnc::registerLLVMTranslations(registry);
@@ -305,11 +326,11 @@ int main(int argc, char **argv) {
     llvm::raw_ostream *chunkOutput = splitInput ? &os : nullptr;
     if (verifyDiagnostics) {
       SourceMgrDiagnosticVerifierHandler handler(sourceMgr, &context);
-      (void)compile(sourceMgr, context, chunkOutput);
+      (void)compile(sourceMgr, context, chunkOutput, timing);
       return handler.verify();
     }
     SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-    return compile(sourceMgr, context, chunkOutput);
+    return compile(sourceMgr, context, chunkOutput, timing);
   };
 
   LogicalResult result = failure();
