@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "HelpOptions.h"
 #include "rnnc/AST.h"
 #include "rnnc/Codegen.h"
 #include "rnnc/Parser.h"
@@ -797,6 +798,10 @@ llvm::Error runModel(const rnnc::ModelSpec &spec, MLIRContext &context,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
+  // rnn-run's options belong to its subcommands; --help lists those.
+  cl::OptionCategory debuggingCategory("Debugging options");
+  rnnc::hideUnrelatedOptions(/*toolCategory=*/nullptr, {"time-passes"},
+                             debuggingCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "rnn-run: run .rnn models compiled by rnnc\n");
   if (!forwardCommand && !gradCommand && !trainCommand) {

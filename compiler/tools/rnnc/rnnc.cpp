@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "HelpOptions.h"
 #include "rnnc/Codegen.h"
 #include "rnnc/HeaderEmitter.h"
 #include "rnnc/ParamLayout.h"
@@ -44,6 +45,7 @@ enum class Emit { Mlir, Loops, LlvmDialect, Llvm, Asm, Obj, Header };
 } // namespace
 
 static cl::OptionCategory rnncCategory("rnnc options");
+static cl::OptionCategory debuggingCategory("Debugging options");
 
 static cl::opt<std::string> inputFilename(cl::Positional,
                                           cl::desc("<model.rnn>"),
@@ -290,6 +292,16 @@ int main(int argc, char **argv) {
   registerPassManagerCLOptions();
   registerAsmPrinterCLOptions();
   registerDefaultTimingManagerCLOptions();
+  // --help: rnnc's options and those a user debugging a model reaches for.
+  rnnc::hideUnrelatedOptions(&rnncCategory,
+                             {"mlir-print-ir-after-all",
+                              "mlir-print-ir-before-all", "mlir-print-ir-after",
+                              "mlir-print-ir-before", "mlir-timing",
+                              "time-passes"},
+                             debuggingCategory);
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "rnnc " RNNC_VERSION " (LLVM/MLIR " RNNC_LLVM_VERSION ")\n";
+  });
   cl::ParseCommandLineOptions(
       argc, argv,
       "rnnc: ahead-of-time compiler for recurrent neural networks\n");
