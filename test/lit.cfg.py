@@ -42,3 +42,15 @@ if config.sanitizers:
 if config.openmp_library and not config.openmp_library.endswith("NOTFOUND"):
     config.available_features.add("libomp")
     config.substitutions.append(("%libomp", config.openmp_library))
+
+# The host CPU's vector extensions, for tests that run code compiled for a
+# narrower target than the native one (which must then be runnable here).
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = next((line.split(":", 1)[1].split() for line in cpuinfo
+                      if line.startswith("flags")), [])
+except OSError:
+    flags = []
+for feature in ("avx2", "fma", "avx512f"):
+    if feature in flags:
+        config.available_features.add("cpu-" + feature)

@@ -11,12 +11,12 @@
 // convert-linalg-to-loops would make them scalar loops, which LLVM
 // vectorizes with gathers: a 16-lane gather per 16 elements, which took a
 // quarter of the batch-1 forward pass. Instead the matrix runs in blocks of
-// W x W elements (W = vector-width): W row vectors are loaded, split into
-// their elements (vector.to_elements) and regrouped into W column vectors
-// (vector.from_elements), which are stored as rows of the result. LLVM's
-// backend turns the element moves into shuffles (vpermt2ps and the like
-// with AVX-512), about 4x faster than the gathers. The rows and columns
-// past the last full block are copied element by element.
+// W x W elements (W = vector-width): W row vectors are loaded, transposed
+// in registers and stored as W rows of the result. For a power-of-two W
+// the register transpose is log2(W) stages of W two-input shuffles
+// (vector.shuffle), each one instruction on x86; for other widths the rows
+// are split into their elements and the columns rebuilt from them. The rows
+// and columns past the last full block are copied element by element.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +29,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::rnn;
@@ -101,29 +102,81 @@ struct TransposeLowering : public OpRewritePattern<linalg::TransposeOp> {
   }
 
   /// The W x W block at (row, column) of input, transposed in registers
-  /// into init at (column, row): W row vectors split into their elements,
-  /// and W column vectors built from them.
+  /// into init at (column, row).
   void emitBlock(KernelBuilder &kb, Value input, Value init, Value row,
                  Value column) const {
     OpBuilder &b = kb.builder;
     Location loc = kb.loc;
     int64_t width = tiling.vectorWidth;
     auto vectorType = VectorType::get({width}, b.getF32Type());
-    SmallVector<ValueRange> rows;
+    SmallVector<Value> vectors;
     for (int64_t r = 0; r < width; ++r) {
       Value at = arith::AddIOp::create(b, loc, row, kb.index(r));
-      Value vector = vector::LoadOp::create(b, loc, vectorType, input,
-                                            ValueRange{at, column});
-      rows.push_back(vector::ToElementsOp::create(b, loc, vector).getResults());
+      vectors.push_back(vector::LoadOp::create(b, loc, vectorType, input,
+                                               ValueRange{at, column}));
     }
+    if (llvm::isPowerOf2_64(width))
+      transposeByBlockSwaps(b, loc, vectors);
+    else
+      transposeByElements(b, loc, vectors);
     for (int64_t c = 0; c < width; ++c) {
+      Value at = arith::AddIOp::create(b, loc, column, kb.index(c));
+      vector::StoreOp::create(b, loc, vectors[c], init, ValueRange{at, row});
+    }
+  }
+
+  /// Transposes the W x W matrix whose rows are `vectors` (W a power of
+  /// two) in log2(W) stages of W two-input shuffles each. The stage of
+  /// block size s swaps, for every pair of rows i and i + s (bit s of i
+  /// clear), the s x s blocks off the diagonal of each 2s x 2s block those
+  /// rows cross:
+  ///   new[i]     = [r_i[0, s),  r_{i+s}[0, s),  r_i[2s, 3s),  ...]
+  ///   new[i + s] = [r_i[s, 2s), r_{i+s}[s, 2s), r_i[3s, 4s),  ...]
+  /// which exchanges bit s of each element's row index with bit s of its
+  /// column index; the log2(W) stages together exchange the whole indices.
+  /// Each shuffle is one instruction on x86 (vshuff64x2 and vshuff32x4 for
+  /// the 256- and 128-bit blocks, unpcklpd for pairs, vpermt2ps for single
+  /// elements with AVX-512): 64 for a 16 x 16 block, where splitting the
+  /// rows into elements and rebuilding the columns took LLVM about 170.
+  static void transposeByBlockSwaps(OpBuilder &b, Location loc,
+                                    MutableArrayRef<Value> vectors) {
+    int64_t width = vectors.size();
+    for (int64_t size = width / 2; size >= 1; size /= 2) {
+      SmallVector<int64_t> lowMask, highMask;
+      for (int64_t p = 0; p < width; ++p) {
+        int64_t base = p / (2 * size) * (2 * size), within = p % (2 * size);
+        // Indices from width on select from the second operand (row i + s).
+        bool fromFirst = within < size;
+        lowMask.push_back(fromFirst ? base + within
+                                    : width + base + within - size);
+        highMask.push_back(fromFirst ? base + size + within
+                                     : width + base + within);
+      }
+      for (int64_t i = 0; i < width; ++i) {
+        if (i & size)
+          continue;
+        Value first = vectors[i], second = vectors[i + size];
+        vectors[i] = vector::ShuffleOp::create(b, loc, first, second, lowMask);
+        vectors[i + size] =
+            vector::ShuffleOp::create(b, loc, first, second, highMask);
+      }
+    }
+  }
+
+  /// Transposes the W x W matrix whose rows are `vectors` through its
+  /// elements: every row split (vector.to_elements), every column rebuilt
+  /// (vector.from_elements). For widths that are not powers of two.
+  static void transposeByElements(OpBuilder &b, Location loc,
+                                  MutableArrayRef<Value> vectors) {
+    auto vectorType = cast<VectorType>(vectors.front().getType());
+    SmallVector<ValueRange> rows;
+    for (Value vector : vectors)
+      rows.push_back(vector::ToElementsOp::create(b, loc, vector).getResults());
+    for (size_t c = 0; c < vectors.size(); ++c) {
       SmallVector<Value> elements;
       for (ValueRange elementsOfRow : rows)
         elements.push_back(elementsOfRow[c]);
-      Value at = arith::AddIOp::create(b, loc, column, kb.index(c));
-      Value vector =
-          vector::FromElementsOp::create(b, loc, vectorType, elements);
-      vector::StoreOp::create(b, loc, vector, init, ValueRange{at, row});
+      vectors[c] = vector::FromElementsOp::create(b, loc, vectorType, elements);
     }
   }
 
