@@ -1,8 +1,9 @@
-// RUN: rnn-opt %s --convert-rnn-to-scf -split-input-file | FileCheck %s --implicit-check-not=rnn.
+// RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=0" -split-input-file | FileCheck %s --implicit-check-not=rnn.
+// RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=4" -split-input-file | FileCheck %s --check-prefix=VEC --implicit-check-not=rnn.
 
 /// rnn.mse_loss sums squared differences over every element (a sum that may
-/// be reassociated, so that it vectorizes) and divides by the number of
-/// elements, counted in an i64.
+/// be reassociated) and divides by the number of elements, counted in an
+/// i64. Scalar (vector-width=0): one scalar sum through the whole nest.
 
 // CHECK-LABEL: func @mse_rank2
 // CHECK-DAG:     %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
@@ -47,6 +48,67 @@ func.func @mse_time_major_with_lengths(%p: memref<?x?x2xf32>,
                                        %loss: memref<f32>) {
   rnn.mse_loss %p, %t lengths(%lengths : memref<?xi64>)
       : memref<?x?x2xf32>, memref<?x?x2xf32> outs(%loss : memref<f32>)
+  return
+}
+
+// -----
+
+/// With a vector width, one vector accumulator runs through every row and
+/// is reduced once, after the nest. Rows of 6 are one full vector of 4 and
+/// a tail of 2 under a constant mask; a row of an ended sequence adds a
+/// zero vector and no positions; a valid row counts its 6 elements.
+
+// VEC-LABEL: func @mse_vector_rows
+// VEC-SAME:    (%[[P:[a-z0-9_]+]]: memref<?x?x6xf32>, %[[TGT:[a-z0-9_]+]]: memref<?x?x6xf32>, %[[LENS:[a-z0-9_]+]]: memref<?xi64>
+// VEC-DAG:     %[[ZEROS:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// VEC-DAG:     %[[NONE:.*]] = arith.constant 0 : i64
+// VEC-DAG:     %[[SIX:.*]] = arith.constant 6 : i64
+// VEC:         %[[OUTER:.*]]:2 = scf.for %[[T:[a-z0-9_]+]] = {{.*}} iter_args(%[[ACC:.*]] = %[[ZEROS]], %[[COUNT:.*]] = %[[NONE]]) -> (vector<4xf32>, i64)
+// VEC:           scf.for %[[B:[a-z0-9_]+]] = {{.*}} iter_args(%[[ACC2:.*]] = %[[ACC]], %[[COUNT2:.*]] = %[[COUNT]])
+// VEC:             %[[FULL:.*]] = scf.for %[[J:[a-z0-9_]+]] = %{{.*}} to %c4{{.*}} step %c4{{.*}} iter_args(%[[ROW:.*]] = %[[ZEROS]]) -> (vector<4xf32>)
+// VEC:               %[[PV:.*]] = vector.load %[[P]][%[[T]], %[[B]], %[[J]]] : memref<?x?x6xf32>, vector<4xf32>
+// VEC:               %[[TV:.*]] = vector.load %[[TGT]][%[[T]], %[[B]], %[[J]]]
+// VEC:               %[[D:.*]] = arith.subf %[[PV]], %[[TV]] : vector<4xf32>
+// VEC:               vector.fma %[[D]], %[[D]], %[[ROW]] : vector<4xf32>
+// VEC:             %[[MASK:.*]] = arith.constant dense<[true, true, false, false]> : vector<4xi1>
+// VEC:             vector.maskedload %[[P]][%[[T]], %[[B]], %c4{{.*}}], %[[MASK]], %[[ZEROS]]
+// VEC:             vector.maskedload %[[TGT]][%[[T]], %[[B]], %c4{{.*}}], %[[MASK]], %[[ZEROS]]
+// VEC:             %[[TAIL:.*]] = vector.fma %{{.*}}, %{{.*}}, %[[FULL]]
+// VEC:             %[[LEN:.*]] = memref.load %[[LENS]][%[[B]]] : memref<?xi64>
+// VEC:             %[[TIME:.*]] = arith.index_cast %[[T]] : index to i64
+// VEC:             %[[VALID:.*]] = arith.cmpi slt, %[[TIME]], %[[LEN]]
+// VEC:             %[[KEPT:.*]] = arith.select %[[VALID]], %[[TAIL]], %[[ZEROS]] : vector<4xf32>
+// VEC:             %[[WEIGHT:.*]] = arith.select %[[VALID]], %[[SIX]], %[[NONE]] : i64
+// VEC:             arith.addf %[[ACC2]], %[[KEPT]] fastmath<reassoc,contract> : vector<4xf32>
+// VEC:             arith.addi %[[COUNT2]], %[[WEIGHT]] : i64
+// VEC:         %[[SUM:.*]] = vector.reduction <add>, %[[OUTER]]#0 fastmath<reassoc,contract> : vector<4xf32> into f32
+// VEC:         %[[NUMEL:.*]] = arith.uitofp %[[OUTER]]#1 : i64 to f32
+// VEC:         %[[MEAN:.*]] = arith.divf %[[SUM]], %[[NUMEL]]
+// VEC:         memref.store %[[MEAN]], %{{.*}}[] : memref<f32>
+func.func @mse_vector_rows(%p: memref<?x?x6xf32>, %t: memref<?x?x6xf32>,
+                           %lengths: memref<?xi64>, %loss: memref<f32>) {
+  rnn.mse_loss %p, %t lengths(%lengths : memref<?xi64>)
+      : memref<?x?x6xf32>, memref<?x?x6xf32> outs(%loss : memref<f32>)
+  return
+}
+
+// -----
+
+/// A dynamic row length or a strided row keeps the scalar nest.
+
+// VEC-LABEL: func @mse_scalar_fallbacks
+// VEC-NOT:     vector.
+// VEC:         memref.load
+// VEC-NOT:     vector.
+// VEC:         return
+func.func @mse_scalar_fallbacks(%p: memref<?x?xf32>, %t: memref<?x?xf32>,
+                                %ps: memref<4x8xf32, strided<[1, 4]>>,
+                                %ts: memref<4x8xf32, strided<[1, 4]>>,
+                                %loss: memref<f32>) {
+  rnn.mse_loss %p, %t : memref<?x?xf32>, memref<?x?xf32>
+      outs(%loss : memref<f32>)
+  rnn.mse_loss %ps, %ts : memref<4x8xf32, strided<[1, 4]>>,
+      memref<4x8xf32, strided<[1, 4]>> outs(%loss : memref<f32>)
   return
 }
 
