@@ -196,40 +196,34 @@ struct EmbeddingLowering : public OpRewritePattern<EmbeddingOp> {
 //===----------------------------------------------------------------------===//
 
 /// Sums `term(indices)` over the leading `loopRank` dimensions of `shaped`,
-/// skipping (for time-major operands with lengths) positions
-/// `t >= lengths[b]`, and returns {sum, number of positions summed as f32}.
-/// The sum may be reassociated, so that it is vectorized (a loss over every
-/// step of a large model has millions of terms); the positions are counted
-/// in an i64, as GradKernels.cpp's countPositions does for the backward.
+/// starting from `zero` (a scalar or a vector accumulator), skipping (for
+/// time-major operands with lengths) positions `t >= lengths[b]`, and
+/// returns {sum, `weight` (an i64) times the number of positions summed}.
+/// The sum may be reassociated.
 static std::pair<Value, Value>
-sumOverPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
-                 Value lengths, function_ref<Value(ValueRange)> term) {
+sumValidPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
+                  Value lengths, Value zero, Value weight,
+                  function_ref<Value(ValueRange)> term) {
   OpBuilder &b = kb.builder;
   Location loc = kb.loc;
-  Value zero = kb.f32(0.0f);
   Value noPositions = arith::ConstantIntOp::create(b, loc, 0, 64);
-  Value onePosition = arith::ConstantIntOp::create(b, loc, 1, 64);
   SmallVector<Value> indices;
   std::function<std::pair<Value, Value>(unsigned, Value, Value)> nest =
       [&](unsigned dim, Value sum, Value count) -> std::pair<Value, Value> {
     if (dim == loopRank) {
-      Value valid;
+      Value value = term(indices);
+      Value counted = weight;
       if (lengths) {
         Value length = kb.load(lengths, {indices[1]});
         Value time =
             arith::IndexCastOp::create(b, loc, b.getI64Type(), indices[0]);
-        valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, time,
-                                      length);
-      }
-      Value value = term(indices);
-      Value weight = onePosition;
-      if (valid) {
+        Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                            time, length);
         value = arith::SelectOp::create(b, loc, valid, value, zero);
-        weight =
-            arith::SelectOp::create(b, loc, valid, onePosition, noPositions);
+        counted = arith::SelectOp::create(b, loc, valid, weight, noPositions);
       }
       return {kb.addReassociable(sum, value),
-              arith::AddIOp::create(b, loc, count, weight)};
+              arith::AddIOp::create(b, loc, count, counted)};
     }
     auto loop = scf::ForOp::create(b, loc, kb.index(0), kb.dim(shaped, dim),
                                    kb.index(1), ValueRange{sum, count});
@@ -242,7 +236,20 @@ sumOverPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
     scf::YieldOp::create(b, loc, ValueRange{innerSum, innerCount});
     return {loop.getResult(0), loop.getResult(1)};
   };
-  auto [sum, count] = nest(0, zero, noPositions);
+  return nest(0, zero, noPositions);
+}
+
+/// sumValidPositions of a scalar `term` counting each position once;
+/// returns {sum, number of positions summed as f32}. The reassociable sum
+/// lets LLVM vectorize it (a loss over every step of a large model has
+/// millions of terms); the positions are counted in an i64, as
+/// GradKernels.cpp's countPositions does for the backward.
+static std::pair<Value, Value>
+sumOverPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
+                 Value lengths, function_ref<Value(ValueRange)> term) {
+  Value onePosition = arith::ConstantIntOp::create(kb.builder, kb.loc, 1, 64);
+  auto [sum, count] = sumValidPositions(kb, shaped, loopRank, lengths,
+                                        kb.f32(0.0f), onePosition, term);
   return {sum, kb.countToF32(count)};
 }
 
@@ -259,12 +266,12 @@ static bool hasUnitInnerStride(Value memref) {
 /// The sum of (prediction - target)^2 over the valid rows (the rows of the
 /// innermost dimension; a row at (t, b) is valid when t < lengths[b]) and
 /// the number of elements summed (the rows' static length times the valid
-/// rows), with one vector accumulator of `width`
-/// lanes carried across every row and reduced once at the end. The scalar
-/// nest (sumOverPositions) reduces each row horizontally instead, which for
-/// rows of a few vectors (sine's 32 columns) costs more than the row's
-/// multiply-adds. The last vector of a row is masked; masked lanes read as
-/// zero on both sides and add nothing.
+/// rows), with one vector accumulator of `width` lanes carried across every
+/// row and reduced once at the end. The scalar nest (sumOverPositions)
+/// reduces each row horizontally instead, which for rows of a few vectors
+/// (sine's 32 columns) costs more than the row's multiply-adds. The last
+/// vector of a row is masked; masked lanes read as zero on both sides and
+/// add nothing.
 static std::pair<Value, Value>
 vectorSumOfSquaredDifferences(KernelBuilder &kb, Value prediction, Value target,
                               Value lengths, int64_t width) {
@@ -278,11 +285,9 @@ vectorSumOfSquaredDifferences(KernelBuilder &kb, Value prediction, Value target,
   int64_t columns = cast<MemRefType>(prediction.getType()).getDimSize(rank - 1);
   int64_t fullColumns = columns / width * width;
   Value rowCount = arith::ConstantIntOp::create(b, loc, columns, 64);
-  Value noPositions = arith::ConstantIntOp::create(b, loc, 0, 64);
 
   // acc + (prediction - target)^2 for the vector at `column` of the row.
-  auto accumulate = [&](Value acc, ArrayRef<Value> row, Value column,
-                        Value mask) {
+  auto accumulate = [&](Value acc, ValueRange row, Value column, Value mask) {
     SmallVector<Value> at(row.begin(), row.end());
     at.push_back(column);
     auto load = [&](Value memref) -> Value {
@@ -297,52 +302,31 @@ vectorSumOfSquaredDifferences(KernelBuilder &kb, Value prediction, Value target,
     return vector::FMAOp::create(b, loc, diff, diff, acc).getResult();
   };
 
-  SmallVector<Value> row;
-  std::function<std::pair<Value, Value>(unsigned, Value, Value)> nest =
-      [&](unsigned dim, Value acc, Value count) -> std::pair<Value, Value> {
-    if (dim + 1 == rank) {
-      auto loop = scf::ForOp::create(b, loc, kb.index(0), kb.index(fullColumns),
-                                     kb.index(width), ValueRange{zeroVector});
-      {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(loop.getBody());
-        scf::YieldOp::create(b, loc,
-                             accumulate(loop.getRegionIterArgs()[0], row,
-                                        loop.getInductionVar(), Value()));
-      }
-      Value rowSum = loop.getResult(0);
-      if (int64_t tailLanes = columns % width) {
-        SmallVector<bool> enabled(width, false);
-        std::fill_n(enabled.begin(), tailLanes, true);
-        Value tailMask = arith::ConstantOp::create(
-            b, loc, maskType, DenseElementsAttr::get(maskType, enabled));
-        rowSum = accumulate(rowSum, row, kb.index(fullColumns), tailMask);
-      }
-      Value rowWeight = rowCount;
-      if (lengths) {
-        Value length = kb.load(lengths, {row[1]});
-        Value time = arith::IndexCastOp::create(b, loc, b.getI64Type(), row[0]);
-        Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                            time, length);
-        rowSum = arith::SelectOp::create(b, loc, valid, rowSum, zeroVector);
-        rowWeight =
-            arith::SelectOp::create(b, loc, valid, rowCount, noPositions);
-      }
-      return {kb.addReassociable(acc, rowSum),
-              arith::AddIOp::create(b, loc, count, rowWeight)};
-    }
-    auto loop = scf::ForOp::create(b, loc, kb.index(0), kb.dim(prediction, dim),
-                                   kb.index(1), ValueRange{acc, count});
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    row.push_back(loop.getInductionVar());
-    auto [innerAcc, innerCount] =
-        nest(dim + 1, loop.getRegionIterArgs()[0], loop.getRegionIterArgs()[1]);
-    row.pop_back();
-    scf::YieldOp::create(b, loc, ValueRange{innerAcc, innerCount});
-    return {loop.getResult(0), loop.getResult(1)};
-  };
-  auto [acc, count] = nest(0, zeroVector, noPositions);
+  // The rows of the innermost dimension are the positions; each counts its
+  // `columns` elements.
+  auto [acc, count] = sumValidPositions(
+      kb, prediction, rank - 1, lengths, zeroVector, rowCount,
+      [&](ValueRange row) {
+        auto loop =
+            scf::ForOp::create(b, loc, kb.index(0), kb.index(fullColumns),
+                               kb.index(width), ValueRange{zeroVector});
+        {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(loop.getBody());
+          scf::YieldOp::create(b, loc,
+                               accumulate(loop.getRegionIterArgs()[0], row,
+                                          loop.getInductionVar(), Value()));
+        }
+        Value rowSum = loop.getResult(0);
+        if (int64_t tailLanes = columns % width) {
+          SmallVector<bool> enabled(width, false);
+          std::fill_n(enabled.begin(), tailLanes, true);
+          Value tailMask = arith::ConstantOp::create(
+              b, loc, maskType, DenseElementsAttr::get(maskType, enabled));
+          rowSum = accumulate(rowSum, row, kb.index(fullColumns), tailMask);
+        }
+        return rowSum;
+      });
   Value sum = vector::ReductionOp::create(
       b, loc, vector::CombiningKind::ADD, acc, Value(),
       arith::FastMathFlags::contract | arith::FastMathFlags::reassoc);
