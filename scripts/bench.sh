@@ -4,7 +4,8 @@
 # rnn-bench end to end (bench/README.md): builds the rnn_bench target, runs
 # it (rnnc, oneDNN's vanilla RNN, dnnl_sgemm) and bench/pytorch_bench.py on
 # 1 thread and on all cores, and merges their JSON lines into
-# bench/RESULTS.md.
+# bench/RESULTS.md, with a speed-up chart beside it (RESULTS-speedup.svg,
+# named after --output).
 #
 #   scripts/bench.sh [--quick] [--only=NAME,...] [--threads=N]
 #                    [--output=FILE] [BUILD_DIR]
@@ -75,6 +76,7 @@ if [ "$threads" -gt 1 ]; then
 fi
 
 $python bench/rnn-bench/make_report.py --output "$output" \
+  --plot "${output%.md}-speedup.svg" \
   --commands "$commands" \
   --note "$(nproc) CPUs; a load average above the step's own thread count means other processes competed for the cores during it" \
   "${notes[@]}" \

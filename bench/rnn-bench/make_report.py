@@ -16,6 +16,7 @@ columns of the report.
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import subprocess
@@ -212,12 +213,85 @@ def detail_table(data, mode, threads):
     return out
 
 
+def speedup_plot(data, threads_list, targets=(1.0, 1.5, 5.0)):
+    """An SVG bar chart (no plotting library needed): for every configuration
+    and mode, how many times faster rnnc is than each peer (peer's median /
+    rnnc's median) on a log axis, one panel per thread count, with the
+    issue's target ratios as vertical lines."""
+    peers = [fw for fw in FRAMEWORKS if fw != "rnnc"]
+    colors = {"pytorch": "#d95f02", "onednn": "#1b9e77"}
+    rows = [(n, m) for n in configs_in(data) for m in ("forward", "training")]
+    lo, hi = 0.25, 64.0
+    label_w, plot_w, bar_h, gap, top = 150, 420, 7, 8, 48
+    panel_h = len(rows) * (len(peers) * bar_h + gap) + 30
+    width = label_w + plot_w + 40
+    height = top + len(threads_list) * (panel_h + 20) + 10
+
+    def x_of(ratio):
+        ratio = min(max(ratio, lo), hi)
+        return label_w + plot_w * math.log(ratio / lo) / math.log(hi / lo)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+           f'height="{height}" font-family="sans-serif" font-size="10">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{label_w}" y="16" font-size="12">rnnc speed-up: '
+           'peer time / rnnc time (log scale; right of 1 = rnnc faster)'
+           '</text>']
+    for i, fw in enumerate(peers):
+        x = label_w + i * 120
+        out.append(f'<rect x="{x}" y="24" width="10" height="10" '
+                   f'fill="{colors.get(fw, "#7570b3")}"/>')
+        out.append(f'<text x="{x + 14}" y="33">vs {LABELS[fw]}</text>')
+    y0 = top
+    for t in threads_list:
+        out.append(f'<text x="4" y="{y0 + 10}" font-weight="bold">'
+                   f'{t} thread{"s" if t != 1 else ""}</text>')
+        y = y0 + 18
+        for ratio in (0.5, 1, 2, 5, 10, 20, 50):
+            x = x_of(ratio)
+            out.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" '
+                       f'y2="{y0 + panel_h}" stroke="#ddd"/>')
+            out.append(f'<text x="{x:.1f}" y="{y0 + panel_h + 11}" '
+                       f'text-anchor="middle">{ratio:g}x</text>')
+        for ratio in targets:
+            x = x_of(ratio)
+            out.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" '
+                       f'y2="{y0 + panel_h}" stroke="#555" '
+                       'stroke-dasharray="3,2"/>')
+        for name, mode in rows:
+            out.append(f'<text x="{label_w - 6}" '
+                       f'y="{y + len(peers) * bar_h - 1}" text-anchor="end">'
+                       f'{name} {mode}</text>')
+            mine, _ = lookup(data, "rnnc", name, mode, t)
+            for fw in peers:
+                theirs = data["time"].get((fw, name, mode, t))
+                if mine and theirs:
+                    ratio = theirs["median_s"] / mine["median_s"]
+                    x = x_of(ratio)
+                    left, right = sorted((x_of(1.0), x))
+                    out.append(f'<rect x="{left:.1f}" y="{y}" '
+                               f'width="{max(right - left, 1):.1f}" '
+                               f'height="{bar_h - 1}" '
+                               f'fill="{colors.get(fw, "#7570b3")}"/>')
+                    out.append(f'<text x="{max(x, x_of(1.0)) + 3:.1f}" '
+                               f'y="{y + bar_h - 1}" font-size="7">'
+                               f'{ratio:.2f}</text>')
+                y += bar_h
+            y += gap
+        y0 += panel_h + 20
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--output", required=True)
     parser.add_argument("--commands", help="file with the commands run")
     parser.add_argument("--repo", default=os.path.dirname(os.path.dirname(
         os.path.dirname(os.path.abspath(__file__)))))
+    parser.add_argument("--plot", help="also write the speed-up chart (SVG) "
+                        "here; RESULTS.md links it by its path relative to "
+                        "--output")
     parser.add_argument("--note", action="append", default=[],
                         help="a line for the notes section")
     parser.add_argument("inputs", nargs="+")
@@ -290,6 +364,18 @@ def main():
                          "(the best of the sizes above; the \"% of GEMM "
                          "peak\" columns divide by it).")
     lines.append("")
+
+    if args.plot:
+        with open(args.plot, "w") as f:
+            f.write(speedup_plot(data, threads))
+        relative = os.path.relpath(args.plot,
+                                   os.path.dirname(os.path.abspath(args.output)))
+        lines += ["## Speed-up chart", "",
+                  f"![rnnc speed-up over PyTorch and oneDNN]({relative})", "",
+                  "Each bar: the peer's median time divided by rnnc's, per "
+                  "configuration and mode; the dashed lines mark 1x, the "
+                  "issue's 1.5x (oneDNN, small models) and 5x (PyTorch, "
+                  "small models).", ""]
 
     lines += ["## Summary: median time per configuration", ""]
     lines.append("rnnc / best peer = rnnc's median time divided by the faster "
