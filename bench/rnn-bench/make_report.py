@@ -331,7 +331,12 @@ def main():
         lines.append(f"- C compiler: {m['cc'][0]}")
     lines.append("")
     lines += ["## Versions", ""]
-    changed = sorted({l[3:] for l in dirty.splitlines() if len(l) > 3})
+    # The report and its chart are rewritten by every run: not a change to
+    # the code measured.
+    written = {os.path.relpath(os.path.abspath(path), args.repo)
+               for path in (args.output, args.plot) if path}
+    changed = sorted({l[3:] for l in dirty.splitlines() if len(l) > 3}
+                     - written)
     lines.append(f"- rnnc: commit `{commit or '?'}` (branch `{branch or '?'}`)"
                  + ("; the working tree had uncommitted changes to "
                     + ", ".join(f"`{c}`" for c in changed)
