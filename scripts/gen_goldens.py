@@ -156,6 +156,12 @@ CONFIGS = [
     dict(name="bidir_b1_len_nohead", seed=16, batch=1, seq=4, input_size=2,
          hidden_size=3, bidirectional=True, lengths=[4],
          comment="B=1, bidir, explicit lengths == T"),
+    dict(name="column_shards_bidir_len", seed=23, batch=5, seq=5,
+         input_size=4, hidden_size=130, bidirectional=True,
+         lengths=[5, 2, 4, 1, 5],
+         comment="H=130 splits into column chunks of 128 and 2 for rnnc "
+                 "--parallel with a batch too small for batch shards "
+                 "(e2e/parallel/column-shards.test)"),
     dict(name="relu_3l_bidir_h0_last", seed=17, batch=3, seq=5,
          seq_len="fixed", input_size=3, hidden_size=4, num_layers=3,
          nonlinearity="relu", bias=False, batch_first=True,

@@ -161,11 +161,17 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
     Option<"minShardMacs", "min-shard-macs", "int64_t",
            /*default=*/"1 << 22",
            "Fewest recurrent multiply-adds (T * rows * H * H) a parallel "
-           "shard gets">
+           "shard gets">,
+    Option<"minColumnShardMacs", "min-column-shard-macs", "int64_t",
+           /*default=*/"1 << 16",
+           "With parallel, a batch too small for batch shards splits its "
+           "hidden units between threads when a step has at least this many "
+           "multiply-adds (B * H * H); 0 never splits">
   ];
   let dependentDialects = [
     "::mlir::scf::SCFDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::omp::OpenMPDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::func::FuncDialect"

@@ -2,6 +2,7 @@
 // RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=6 outline-kernels=false" --cse -split-input-file | FileCheck %s --check-prefix=ELEMENTS
 // RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=0" -split-input-file | FileCheck %s --check-prefix=SCALAR
 // RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=16" -split-input-file | FileCheck %s --check-prefix=OUTLINE
+// RUN: rnn-opt %s --convert-rnn-to-scf="vector-width=16 outline-kernels=false parallel=1" --cse -split-input-file | FileCheck %s --check-prefix=PARALLEL
 
 /// A 2-D f32 transpose of static shape (a layer's weight transpose) runs in
 /// 16x16 blocks: 16 row vectors loaded, transposed in four stages of 16
@@ -89,5 +90,39 @@ func.func @left_alone(%in: memref<?x20xf32>, %out: memref<20x?xf32>,
       permutation = [1, 0]
   linalg.transpose ins(%in64 : memref<32x32xf64>)
       outs(%out64 : memref<32x32xf64>) permutation = [1, 0]
+  return
+}
+
+// -----
+
+/// With `parallel`, a transpose of at least 256 x 256 elements in full
+/// blocks runs its rows of blocks on an scf.parallel loop when there is
+/// more than one thread, else the same loop sequentially.
+
+// PARALLEL-LABEL: func @parallel_transpose
+// PARALLEL:         %[[MAX:[a-z0-9_]+]] = call @omp_get_max_threads()
+// PARALLEL:         %[[THREADS:[a-z0-9_]+]] = arith.index_cast %[[MAX]]
+// PARALLEL:         %[[SEVERAL:[a-z0-9_]+]] = arith.cmpi sgt, %[[THREADS]], %c1
+// PARALLEL:         scf.if %[[SEVERAL]] {
+// PARALLEL:           scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0) to (%c256) step (%c16) {
+// PARALLEL-NEXT:        scf.for %[[J:[a-z0-9_]+]] = %c0 to %c256 step %c16 {
+// PARALLEL:               vector.load %{{.*}}[%{{.*}}, %[[J]]]
+// PARALLEL:         } else {
+// PARALLEL:           scf.for %{{.*}} = %c0 to %c256 step %c16 {
+// PARALLEL-NEXT:        scf.for %{{.*}} = %c0 to %c256 step %c16 {
+// A smaller transpose has no parallel loop.
+// PARALLEL-LABEL: func @small_transpose
+// PARALLEL-NOT:     scf.parallel
+// PARALLEL:         return
+func.func @parallel_transpose(%in: memref<256x256xf32>,
+                              %out: memref<256x256xf32>) {
+  linalg.transpose ins(%in : memref<256x256xf32>)
+      outs(%out : memref<256x256xf32>) permutation = [1, 0]
+  return
+}
+func.func @small_transpose(%in: memref<128x256xf32>,
+                           %out: memref<256x128xf32>) {
+  linalg.transpose ins(%in : memref<128x256xf32>)
+      outs(%out : memref<256x128xf32>) permutation = [1, 0]
   return
 }

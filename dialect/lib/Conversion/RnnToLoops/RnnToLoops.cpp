@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -150,6 +151,97 @@ struct BatchShards {
   Value first, shardRows;
 };
 
+/// A call to the OpenMP runtime's `name`, an i32 function without
+/// arguments (omp_get_thread_num, omp_get_num_threads), as an index.
+static Value createOpenMPQuery(OpBuilder &builder, Location loc,
+                               ModuleOp module, llvm::StringRef name) {
+  auto function = module.lookupSymbol<func::FuncOp>(name);
+  if (!function) {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToEnd(module.getBody());
+    function = func::FuncOp::create(
+        builder, loc, name,
+        builder.getFunctionType({}, {builder.getI32Type()}));
+    function.setPrivate();
+  }
+  Value result =
+      func::CallOp::create(builder, loc, function, ValueRange{}).getResult(0);
+  return arith::IndexCastOp::create(builder, loc, builder.getIndexType(),
+                                    result);
+}
+
+/// A sense-reversing spin barrier over `threads` threads on `barrier`, a
+/// memref<2xi32> of {arrived, sense} that starts at {0, 0}: the last thread
+/// to arrive resets `arrived` and sets `sense` to `target`, the others spin
+/// until they see it. Consecutive barriers on the same memref alternate
+/// `target` between 1 and 0. An OpenMP barrier (omp.barrier) costs 450-600
+/// ns here between two cores, this one 50-150 ns; every atomic is acq_rel,
+/// so what a thread wrote before the barrier is visible after it.
+static void emitSpinBarrier(OpBuilder &builder, Location loc, Value barrier,
+                            Value threads, int64_t target) {
+  auto i32 = builder.getI32Type();
+  auto constant = [&](int64_t value) -> Value {
+    return arith::ConstantIntOp::create(builder, loc, i32, value);
+  };
+  Value arrivedAt = arith::ConstantIndexOp::create(builder, loc, 0);
+  Value senseAt = arith::ConstantIndexOp::create(builder, loc, 1);
+  Value before =
+      memref::AtomicRMWOp::create(builder, loc, arith::AtomicRMWKind::addi,
+                                  constant(1), barrier, ValueRange{arrivedAt});
+  Value lastIndex = arith::SubIOp::create(
+      builder, loc, threads, arith::ConstantIndexOp::create(builder, loc, 1));
+  Value last = arith::CmpIOp::create(
+      builder, loc, arith::CmpIPredicate::eq, before,
+      arith::IndexCastOp::create(builder, loc, i32, lastIndex));
+  auto ifLast = scf::IfOp::create(builder, loc, last, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(ifLast.thenBlock());
+  memref::AtomicRMWOp::create(builder, loc, arith::AtomicRMWKind::assign,
+                              constant(0), barrier, ValueRange{arrivedAt});
+  memref::AtomicRMWOp::create(builder, loc, arith::AtomicRMWKind::assign,
+                              constant(target), barrier, ValueRange{senseAt});
+  builder.setInsertionPointToStart(ifLast.elseBlock());
+  auto spin = scf::WhileOp::create(builder, loc, TypeRange{}, ValueRange{});
+  Block *check = builder.createBlock(&spin.getBefore());
+  Value sense =
+      memref::AtomicRMWOp::create(builder, loc, arith::AtomicRMWKind::ori,
+                                  constant(0), barrier, ValueRange{senseAt});
+  Value waiting = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ne,
+                                        sense, constant(target));
+  scf::ConditionOp::create(builder, loc, waiting, ValueRange{});
+  builder.createBlock(&spin.getAfter());
+  scf::YieldOp::create(builder, loc);
+  (void)check;
+}
+
+/// How a layer with a small batch splits its hidden units between threads:
+/// the columns of h (and of W_hh^T) in kChunks chunks, each a multiple of
+/// kColumnAlign wide (whole column panels of the GEMM kernel at every
+/// vector width) but the last. Thread `tid` of an OpenMP team of `n` owns
+/// the chunks `j` with `j mod n == tid`. Every step then needs all of
+/// h_{t-1}: the threads meet at a barrier once every chunk of the step is
+/// computed (nobody reads the state any more) and again once every chunk is
+/// committed (the state is whole again). What this buys is each thread's
+/// share of W_hh^T staying in its own core's cache: with batch 1, a step
+/// streams all of W_hh^T, and one core's L2 bandwidth is the limit.
+struct ColumnShards {
+  static constexpr int64_t kChunks = 2;
+  static constexpr int64_t kColumnAlign = 64;
+
+  /// The (first column, width) of each chunk of `hidden` columns, or none
+  /// when a chunk would be less than kColumnAlign wide.
+  static SmallVector<std::pair<int64_t, int64_t>> chunksOf(int64_t hidden) {
+    if (ShapedType::isDynamic(hidden) || hidden < kChunks * kColumnAlign)
+      return {};
+    int64_t width =
+        llvm::alignTo(llvm::divideCeil(hidden, kChunks), kColumnAlign);
+    SmallVector<std::pair<int64_t, int64_t>> chunks;
+    for (int64_t first = 0; first < hidden; first += width)
+      chunks.push_back({first, std::min(width, hidden - first)});
+    return chunks;
+  }
+};
+
 /// Lowers rnn.layer to
 ///   for i in [0, T): t = reverse ? T-1-i : i
 ///     rnn.cell input[t], state -> output[t]
@@ -169,9 +261,9 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
   /// `minShardRows` > 0 runs the time loop on batch shards in parallel
   /// (BatchShards).
   LayerLowering(MLIRContext *context, int64_t minShardRows,
-                int64_t minShardMacs)
+                int64_t minShardMacs, int64_t minColumnShardMacs)
       : OpRewritePattern(context), minShardRows(minShardRows),
-        minShardMacs(minShardMacs) {}
+        minShardMacs(minShardMacs), minColumnShardMacs(minColumnShardMacs) {}
 
   LogicalResult matchAndRewrite(LayerOp op,
                                 PatternRewriter &rewriter) const override {
@@ -210,10 +302,140 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
                    shards.view(op.getState(), 0),
                    lengths ? shards.view(lengths, 0) : Value());
       rewriter.setInsertionPointToStart(choice.elseBlock());
-      emitTimeLoop(rewriter, op, input, output, op.getState(), op.getLengths());
+      emitSmallBatchTimeLoop(rewriter, op);
     }
     rewriter.eraseOp(op);
     return success();
+  }
+
+  /// The time loop of a layer whose batch is too small for batch shards:
+  /// on column shards (ColumnShards) when its hidden size splits and a
+  /// step has at least minColumnShardMacs multiply-adds (B * H * H) with
+  /// more than one thread, else on one thread.
+  void emitSmallBatchTimeLoop(PatternRewriter &rewriter, LayerOp op) const {
+    Location loc = op.getLoc();
+    Value output = op.getOutput(), state = op.getState();
+    auto chunks =
+        ColumnShards::chunksOf(cast<MemRefType>(state.getType()).getDimSize(1));
+    if (chunks.empty() || minColumnShardMacs <= 0) {
+      emitTimeLoop(rewriter, op, op.getInput(), output, state, op.getLengths());
+      return;
+    }
+    Value batch = memref::DimOp::create(rewriter, loc, state, 0);
+    Value hidden = memref::DimOp::create(rewriter, loc, state, 1);
+    Value macs = arith::MulIOp::create(
+        rewriter, loc, batch,
+        arith::MulIOp::create(rewriter, loc, hidden, hidden));
+    Value threads =
+        createMaxThreadsCall(rewriter, loc, op->getParentOfType<ModuleOp>());
+    Value split = arith::AndIOp::create(
+        rewriter, loc,
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sgt, threads,
+                              arith::ConstantIndexOp::create(rewriter, loc, 1)),
+        arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::sge, macs,
+            arith::ConstantIndexOp::create(rewriter, loc, minColumnShardMacs)));
+    auto choice =
+        scf::IfOp::create(rewriter, loc, split, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(choice.thenBlock());
+    emitColumnShardedTimeLoop(rewriter, op, chunks);
+    rewriter.setInsertionPointToStart(choice.elseBlock());
+    emitTimeLoop(rewriter, op, op.getInput(), output, state, op.getLengths());
+  }
+
+  /// One OpenMP team runs the time loop; each thread computes and commits
+  /// its chunks of every step's columns (ColumnShards), between two spin
+  /// barriers per step. The chunks are static, so every product keeps a
+  /// static column count (the vector kernel's requirement); a team of one
+  /// thread runs every chunk itself.
+  static void
+  emitColumnShardedTimeLoop(PatternRewriter &rewriter, LayerOp op,
+                            ArrayRef<std::pair<int64_t, int64_t>> chunks) {
+    Location loc = op.getLoc();
+    auto module = op->getParentOfType<ModuleOp>();
+    Value output = op.getOutput(), state = op.getState();
+    Value transposedHH = op.getTransposedWeightHh();
+    // The barrier's two words live on the stack of the calling thread for
+    // the duration of the layer (an alloca scope: the layer may sit in a
+    // loop over checkpointed segments).
+    auto scope = memref::AllocaScopeOp::create(rewriter, loc, TypeRange{});
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.createBlock(&scope.getBodyRegion());
+    Value barrier = memref::AllocaOp::create(
+        rewriter, loc, MemRefType::get({2}, rewriter.getI32Type()));
+    Value zero32 =
+        arith::ConstantIntOp::create(rewriter, loc, rewriter.getI32Type(), 0);
+    for (int64_t i = 0; i < 2; ++i)
+      memref::StoreOp::create(
+          rewriter, loc, zero32, barrier,
+          ValueRange{arith::ConstantIndexOp::create(rewriter, loc, i)});
+    auto team =
+        omp::ParallelOp::create(rewriter, loc, ArrayRef<NamedAttribute>{});
+    rewriter.createBlock(&team.getRegion());
+    Value thread =
+        createOpenMPQuery(rewriter, loc, module, "omp_get_thread_num");
+    Value threads =
+        createOpenMPQuery(rewriter, loc, module, "omp_get_num_threads");
+    SmallVector<Value> owned;
+    for (size_t j = 0; j < chunks.size(); ++j)
+      owned.push_back(arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, thread,
+          arith::RemUIOp::create(
+              rewriter, loc, arith::ConstantIndexOp::create(rewriter, loc, j),
+              threads)));
+
+    TimeLoop loop(rewriter, loc, output, output);
+    {
+      OpBuilder::InsertionGuard loopGuard(rewriter);
+      rewriter.setInsertionPointToStart(loop.op.getBody());
+      Value time = stepTime(rewriter, op, loop);
+      OpFoldResult zero = loop.zero, one = loop.one;
+      Value stepOutput = viewSlice(rewriter, loc, output, {time, zero, zero},
+                                   {one, loop.batch, loop.hiddenSize}, {1, 2});
+      auto columns = [&](Value buffer, std::pair<int64_t, int64_t> chunk,
+                         unsigned rank) -> Value {
+        SmallVector<OpFoldResult> offsets(rank, zero), sizes;
+        for (unsigned d = 0; d + 1 < rank; ++d)
+          sizes.push_back(dimAsFoldResult(rewriter, loc, buffer, d));
+        offsets.back() = rewriter.getIndexAttr(chunk.first);
+        sizes.push_back(rewriter.getIndexAttr(chunk.second));
+        SmallVector<OpFoldResult> strides(rank, one);
+        return memref::SubViewOp::create(rewriter, loc, buffer, offsets, sizes,
+                                         strides);
+      };
+      for (auto [chunk, mine] : llvm::zip(chunks, owned))
+        buildIfThen(rewriter, loc, mine, [&] {
+          Value bias =
+              op.getBiasHh() ? columns(op.getBiasHh(), chunk, 1) : Value();
+          MatmulOp::create(rewriter, loc, state,
+                           columns(transposedHH, chunk, 2), bias,
+                           columns(stepOutput, chunk, 2), /*accumulate=*/true,
+                           op.getNonlinearityAttr())
+              ->setAttr(kSequentialMatmulAttr, rewriter.getUnitAttr());
+        });
+      emitSpinBarrier(rewriter, loc, barrier, threads, /*target=*/1);
+      for (auto [chunk, mine] : llvm::zip(chunks, owned))
+        buildIfThen(rewriter, loc, mine, [&] {
+          CommitStepOp::create(rewriter, loc, columns(stepOutput, chunk, 2),
+                               columns(state, chunk, 2), time, op.getLengths());
+        });
+      emitSpinBarrier(rewriter, loc, barrier, threads, /*target=*/0);
+    }
+    omp::TerminatorOp::create(rewriter, loc);
+    rewriter.setInsertionPointAfter(team);
+    memref::AllocaScopeReturnOp::create(rewriter, loc, ValueRange{});
+  }
+
+  /// The time step `loop`'s iteration handles: i, or T-1-i for a reverse
+  /// layer.
+  static Value stepTime(PatternRewriter &rewriter, LayerOp op, TimeLoop &loop) {
+    Value time = loop.op.getInductionVar();
+    if (!op.getReverse())
+      return time;
+    Location loc = op.getLoc();
+    Value last = arith::SubIOp::create(rewriter, loc, loop.seqLen, loop.step);
+    return arith::SubIOp::create(rewriter, loc, last, time);
   }
 
   /// The time loop of `op` over `output`'s steps, on the rows of `state`
@@ -225,14 +447,9 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
     TimeLoop loop(rewriter, loc, input, output);
     OpFoldResult zero = loop.zero, one = loop.one, batch = loop.batch;
     OpFoldResult inputSize = loop.inputSize, hiddenSize = loop.hiddenSize;
-    Value step = loop.step, seqLen = loop.seqLen;
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(loop.op.getBody());
-    Value time = loop.op.getInductionVar();
-    if (op.getReverse()) {
-      Value last = arith::SubIOp::create(rewriter, loc, seqLen, step);
-      time = arith::SubIOp::create(rewriter, loc, last, time);
-    }
+    Value time = stepTime(rewriter, op, loop);
     // One statement per view keeps the IR in a fixed order.
     Value stepInput = transposedHH
                           ? Value()
@@ -252,7 +469,7 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
     CommitStepOp::create(rewriter, loc, stepOutput, state, time, lengths);
   }
 
-  int64_t minShardRows, minShardMacs;
+  int64_t minShardRows, minShardMacs, minColumnShardMacs;
 
   /// output = input W_ih^T + b_ih, all T*B rows as one GEMM.
   static void emitInputProjection(PatternRewriter &rewriter, LayerOp op) {
@@ -540,7 +757,7 @@ struct ConvertRnnToLoopsPass
     RewritePatternSet patterns(&getContext());
     patterns.add<LayerLowering>(
         &getContext(), parallel ? std::max<int64_t>(minShardRows, 1) : 0,
-        std::max<int64_t>(minShardMacs, 1));
+        std::max<int64_t>(minShardMacs, 1), minColumnShardMacs);
     patterns.add<LayerGradLowering>(
         &getContext(), parallel ? std::max<int64_t>(minShardRows, 1) : 0,
         std::max<int64_t>(minShardMacs, 1));

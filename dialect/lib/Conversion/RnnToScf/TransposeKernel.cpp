@@ -23,6 +23,7 @@
 #include "KernelBuilder.h"
 #include "Outline.h"
 #include "rnn/Passes.h"
+#include "rnn/RnnUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -90,11 +91,35 @@ struct TransposeLowering : public OpRewritePattern<linalg::TransposeOp> {
         });
       });
     };
-    if (blockRows > 0 && blockColumns > 0)
-      kb.forRange(0, blockRows, width, [&](Value i) {
-        kb.forRange(0, blockColumns, width,
-                    [&](Value j) { emitBlock(kb, input, init, i, j); });
-      });
+    auto blockRow = [&](Value i) {
+      kb.forRange(0, blockColumns, width,
+                  [&](Value j) { emitBlock(kb, input, init, i, j); });
+    };
+    if (blockRows > 0 && blockColumns > 0) {
+      if (tiling.parallel && blockRows * blockColumns >= kMinParallelElements) {
+        // The rows of blocks are independent: on every thread when there
+        // are several (batch-1 models otherwise transpose on one core
+        // while the others wait), else the plain loop.
+        Value threads = createMaxThreadsCall(rewriter, op.getLoc(),
+                                             op->getParentOfType<ModuleOp>());
+        Value several = arith::CmpIOp::create(rewriter, op.getLoc(),
+                                              arith::CmpIPredicate::sgt,
+                                              threads, kb.index(1));
+        auto choice = scf::IfOp::create(rewriter, op.getLoc(), several,
+                                        /*withElseRegion=*/true);
+        OpBuilder::InsertionGuard guard(rewriter);
+        rewriter.setInsertionPointToStart(choice.thenBlock());
+        auto rows = scf::ParallelOp::create(
+            rewriter, op.getLoc(), ValueRange{kb.index(0)},
+            ValueRange{kb.index(blockRows)}, ValueRange{kb.index(width)});
+        rewriter.setInsertionPointToStart(rows.getBody());
+        blockRow(rows.getInductionVars()[0]);
+        rewriter.setInsertionPointToStart(choice.elseBlock());
+        kb.forRange(0, blockRows, width, blockRow);
+      } else {
+        kb.forRange(0, blockRows, width, blockRow);
+      }
+    }
     copyElements(0, blockRows, blockColumns, shape[1]);
     copyElements(blockRows, shape[0], 0, shape[1]);
     rewriter.eraseOp(op);
@@ -179,6 +204,10 @@ struct TransposeLowering : public OpRewritePattern<linalg::TransposeOp> {
       vectors[c] = vector::FromElementsOp::create(b, loc, vectorType, elements);
     }
   }
+
+  /// Elements in full blocks from which a transpose runs on all threads
+  /// (with `parallel`): 256 x 256, the batch-1 benchmark's weights.
+  static constexpr int64_t kMinParallelElements = 256 * 256;
 
   MatmulTiling tiling;
 };
