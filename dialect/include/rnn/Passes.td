@@ -140,6 +140,14 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
     the sequence; a layer left with one shard runs its loop without the
     parallel one, so small models do not wake the threads.
 
+    A batch too small for two shards splits its hidden units instead, when
+    a step has at least `min-column-shard-macs` multiply-adds (`B * H * H`)
+    and there is more than one thread: one `omp.parallel` team runs the
+    time loop, each thread computing and committing its static column
+    chunks of every step (two chunks, multiples of 64 columns but the
+    last), with a spin barrier after the products and another after the
+    commits (docs/parallel.md).
+
     Input: `rnn.layer` and `rnn.layer_grad` ops (run `rnn-expand-stacked`
     first: a remaining `rnn.stacked_rnn` is an error). Output: `scf.for`
     loops (or straight-line code) of `rnn.cell` and `rnn.commit_step` (or,
