@@ -145,7 +145,7 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
     and there is more than one thread: one `omp.parallel` team runs the
     time loop, each thread computing and committing its static column
     chunks of every step (two chunks, multiples of 64 columns but the
-    last), with a spin barrier after the products and another after the
+    last), with an `omp.barrier` after the products and another after the
     commits (docs/parallel.md).
 
     Input: `rnn.layer` and `rnn.layer_grad` ops (run `rnn-expand-stacked`

@@ -7,17 +7,14 @@
 /// more than one thread. H = 160 makes two column chunks, [0, 128) and
 /// [128, 160): thread `tid` of the OpenMP team owns chunk j when
 /// j mod threads == tid. Each step: the owners compute their chunks'
-/// products (the whole state is the lhs), all threads meet at a spin
-/// barrier, the owners commit their chunks, and all meet again. The
-/// barrier is {arrived, sense} on the stack: the last to arrive resets
-/// `arrived` and sets `sense` (1 after the products, 0 after the commits);
-/// the others spin until they see it.
+/// products (the whole state is the lhs), all threads meet at an OpenMP
+/// barrier, the owners commit their chunks, and all meet again. The team
+/// has at most as many threads as chunks.
 
 // CHECK-LABEL: func @small_batch
 // CHECK-SAME:    %[[LENGTHS:[a-z0-9_]+]]: memref<?xi64>,
 // CHECK-SAME:    %[[B_HH:[a-z0-9_]+]]: memref<160xf32>, %[[Y:[a-z0-9_]+]]: memref<?x?x160xf32>, %[[H:[a-z0-9_]+]]: memref<?x160xf32>,
 // CHECK-SAME:    %[[WT_HH:[a-z0-9_]+]]: memref<160x160xf32, strided<[176, 1]>>)
-// CHECK:         %[[BARRIER:[a-z0-9_]+]] = memref.alloca() : memref<2xi32>
 // CHECK:         scf.parallel
 // CHECK:       } else {
 // CHECK:         %[[MACS:[a-z0-9_]+]] = arith.muli %{{.*}}, %c25600 : index
@@ -27,9 +24,7 @@
 // CHECK:         %[[SEVERAL:[a-z0-9_]+]] = arith.cmpi sgt, %[[THREADS]], %c1
 // CHECK:         %[[SPLIT:[a-z0-9_]+]] = arith.andi %[[SEVERAL]], %[[ENOUGH]]
 // CHECK:         scf.if %[[SPLIT]] {
-// CHECK:           memref.store %c0_i32, %[[BARRIER]][%c0]
-// CHECK:           memref.store %c0_i32, %[[BARRIER]][%c1]
-// CHECK:           omp.parallel {
+// CHECK-NEXT:      omp.parallel num_threads(%c2_i32 : i32) {
 // CHECK:             %[[TID_I32:[a-z0-9_]+]] = func.call @omp_get_thread_num()
 // CHECK:             %[[TID:[a-z0-9_]+]] = arith.index_cast %[[TID_I32]]
 // CHECK:             %[[TEAM_I32:[a-z0-9_]+]] = func.call @omp_get_num_threads()
@@ -50,16 +45,7 @@
 // CHECK-NEXT:            %[[OUT1:[a-z0-9_]+]] = memref.subview %[[Y_T]][0, 128] [%{{.*}}, 32] [1, 1]
 // CHECK-NEXT:            %[[W1:[a-z0-9_]+]] = memref.subview %[[WT_HH]][0, 128] [160, 32] [1, 1]
 // CHECK-NEXT:            rnn.matmul %[[H]], %[[W1]] bias(%[[BIAS1]] : {{.*}}) : memref<?x160xf32>, memref<160x32xf32, strided<[176, 1], offset: 128>> outs(%[[OUT1]] : {{.*}})
-// CHECK:               %[[ARRIVED:[a-z0-9_]+]] = memref.atomic_rmw addi %c1_i32, %[[BARRIER]][%c0]
-// CHECK:               %[[LAST:[a-z0-9_]+]] = arith.cmpi eq, %[[ARRIVED]], %{{.*}} : i32
-// CHECK:               scf.if %[[LAST]] {
-// CHECK-NEXT:            memref.atomic_rmw assign %c0_i32, %[[BARRIER]][%c0]
-// CHECK-NEXT:            memref.atomic_rmw assign %c1_i32, %[[BARRIER]][%c1]
-// CHECK-NEXT:          } else {
-// CHECK-NEXT:            scf.while : () -> () {
-// CHECK-NEXT:              %[[SENSE:[a-z0-9_]+]] = memref.atomic_rmw ori %c0_i32, %[[BARRIER]][%c1]
-// CHECK-NEXT:              %[[WAIT:[a-z0-9_]+]] = arith.cmpi ne, %[[SENSE]], %c1_i32
-// CHECK-NEXT:              scf.condition(%[[WAIT]])
+// CHECK:               omp.barrier
 // CHECK:               scf.if %[[MINE0]] {
 // CHECK-NEXT:            %[[H0:[a-z0-9_]+]] = memref.subview %[[H]][0, 0] [%{{.*}}, 128] [1, 1]
 // CHECK-NEXT:            %[[Y0:[a-z0-9_]+]] = memref.subview %[[Y_T]][0, 0] [%{{.*}}, 128] [1, 1]
@@ -68,9 +54,9 @@
 // CHECK-NEXT:            %[[H1:[a-z0-9_]+]] = memref.subview %[[H]][0, 128] [%{{.*}}, 32] [1, 1]
 // CHECK-NEXT:            %[[Y1:[a-z0-9_]+]] = memref.subview %[[Y_T]][0, 128] [%{{.*}}, 32] [1, 1]
 // CHECK-NEXT:            rnn.commit_step %[[Y1]], %[[H1]] at %[[T]] lengths(%[[LENGTHS]] : memref<?xi64>)
-// CHECK:               memref.atomic_rmw addi %c1_i32, %[[BARRIER]][%c0]
-// CHECK:                 memref.atomic_rmw assign %c0_i32, %[[BARRIER]][%c1]
-// CHECK:                 arith.cmpi ne, %{{.*}}, %c0_i32
+// CHECK-NEXT:          }
+// CHECK-NEXT:          omp.barrier
+// CHECK-NEXT:        }
 // CHECK:             omp.terminator
 // CHECK:         } else {
 // CHECK:           scf.for
