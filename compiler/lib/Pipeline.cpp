@@ -91,6 +91,7 @@ void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
   loopOptions.unroll = options.unroll;
   loopOptions.parallel = options.matmul.parallel;
   loopOptions.minShardMacs = options.matmul.parallelMinMacs;
+  loopOptions.minColumnShardMacs = options.minColumnShardMacs;
   pm.addPass(rnn::createConvertRnnToLoops(loopOptions));
   rnn::ConvertRnnToScfOptions kernelOptions;
   kernelOptions.vectorWidth = options.matmul.vectorWidth;

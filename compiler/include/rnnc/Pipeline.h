@@ -45,6 +45,12 @@ struct PipelineOptions {
   /// Register tiling of the GEMM kernels (see selectMatmulTiling in
   /// Codegen.h).
   mlir::rnn::MatmulTiling matmul;
+  /// With `matmul.parallel`: the multiply-adds per step (B * H * H) from
+  /// which a layer too small for batch shards splits its hidden units
+  /// between threads (convert-rnn-to-loops' min-column-shard-macs); 0
+  /// never splits.
+  int64_t minColumnShardMacs = kDefaultMinColumnShardMacs;
+  static constexpr int64_t kDefaultMinColumnShardMacs = 1 << 16;
 };
 
 /// Checks that `options` make sense for `spec` (non-negative BPTT windows,

@@ -114,6 +114,13 @@ static cl::opt<int64_t> parallelMinMacs(
     cl::desc("With --parallel: the multiply-adds from which a matrix product "
              "runs on several threads"),
     cl::sub(forwardCommand), cl::sub(gradCommand), cl::sub(trainCommand));
+static cl::opt<int64_t> minColumnShardMacs(
+    "min-column-shard-macs",
+    cl::init(rnnc::PipelineOptions::kDefaultMinColumnShardMacs),
+    cl::desc("With --parallel: the multiply-adds per step (B*H*H) from which "
+             "a batch too small for batch shards splits the hidden units "
+             "between threads, as rnnc (0: never)"),
+    cl::sub(forwardCommand), cl::sub(gradCommand), cl::sub(trainCommand));
 
 static cl::opt<std::string>
     targetPath("target", cl::Required,
@@ -317,6 +324,7 @@ compileModel(const rnnc::ModelSpec &spec, MLIRContext &context,
   pipelineOptions.matmul = rnnc::selectMatmulTiling(**tm);
   pipelineOptions.matmul.parallel = parallel;
   pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
+  pipelineOptions.minColumnShardMacs = minColumnShardMacs;
   if (parallel)
     if (llvm::Error error = loadOpenMPRuntime())
       return std::move(error);

@@ -115,6 +115,14 @@ static cl::opt<int64_t> parallelMinMacs(
              "runs on several threads"),
     cl::cat(rnncCategory));
 
+static cl::opt<int64_t> minColumnShardMacs(
+    "min-column-shard-macs",
+    cl::init(rnnc::PipelineOptions::kDefaultMinColumnShardMacs),
+    cl::desc("With --parallel: the multiply-adds per step (B*H*H) from which "
+             "a batch too small for batch shards splits the hidden units "
+             "between threads, with two barriers per step (0: never)"),
+    cl::cat(rnncCategory));
+
 static cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check emitted diagnostics against expected-* comments"),
@@ -222,6 +230,7 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   pipelineOptions.matmul = rnnc::selectMatmulTiling(**tm);
   pipelineOptions.matmul.parallel = parallel;
   pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
+  pipelineOptions.minColumnShardMacs = minColumnShardMacs;
 
   rnnc::Stage stage =
       emitAction == Emit::Loops ? rnnc::Stage::Loops : rnnc::Stage::LLVMDialect;
