@@ -47,10 +47,11 @@ struct PipelineOptions {
   mlir::rnn::MatmulTiling matmul;
   /// With `matmul.parallel`: the multiply-adds per step (B * H * H) from
   /// which a layer too small for batch shards splits its hidden units
-  /// between threads (convert-rnn-to-loops' min-column-shard-macs); 0
-  /// never splits.
-  int64_t minColumnShardMacs = kDefaultMinColumnShardMacs;
-  static constexpr int64_t kDefaultMinColumnShardMacs = 1 << 16;
+  /// between threads (convert-rnn-to-loops' min-column-shard-macs); 0, the
+  /// default, never splits: the per-step barriers made the benchmark's
+  /// batch-1 model 25 % faster on two idle cores but up to 1.5x slower when
+  /// the cores were not the program's own (docs/parallel.md).
+  int64_t minColumnShardMacs = 0;
 };
 
 /// Checks that `options` make sense for `spec` (non-negative BPTT windows,

@@ -116,10 +116,10 @@ static cl::opt<int64_t> parallelMinMacs(
     cl::sub(forwardCommand), cl::sub(gradCommand), cl::sub(trainCommand));
 static cl::opt<int64_t> minColumnShardMacs(
     "min-column-shard-macs",
-    cl::init(rnnc::PipelineOptions::kDefaultMinColumnShardMacs),
+    cl::init(rnnc::PipelineOptions().minColumnShardMacs),
     cl::desc("With --parallel: the multiply-adds per step (B*H*H) from which "
              "a batch too small for batch shards splits the hidden units "
-             "between threads, as rnnc (0: never)"),
+             "between threads, as rnnc (default 0: never)"),
     cl::sub(forwardCommand), cl::sub(gradCommand), cl::sub(trainCommand));
 
 static cl::opt<std::string>

@@ -140,9 +140,10 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
     the sequence; a layer left with one shard runs its loop without the
     parallel one, so small models do not wake the threads.
 
-    A batch too small for two shards splits its hidden units instead, when
-    a step has at least `min-column-shard-macs` multiply-adds (`B * H * H`)
-    and there is more than one thread: one `omp.parallel` team runs the
+    With `min-column-shard-macs` > 0 (it is 0 by default), a batch too
+    small for two shards splits its hidden units instead, when a step has
+    at least that many multiply-adds (`B * H * H`) and there is more than
+    one thread: one `omp.parallel` team runs the
     time loop, each thread computing and committing its static column
     chunks of every step (two chunks, multiples of 64 columns but the
     last), with an `omp.barrier` after the products and another after the
@@ -171,10 +172,10 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
            "Fewest recurrent multiply-adds (T * rows * H * H) a parallel "
            "shard gets">,
     Option<"minColumnShardMacs", "min-column-shard-macs", "int64_t",
-           /*default=*/"1 << 16",
+           /*default=*/"0",
            "With parallel, a batch too small for batch shards splits its "
            "hidden units between threads when a step has at least this many "
-           "multiply-adds (B * H * H); 0 never splits">
+           "multiply-adds (B * H * H); 0 (the default) never splits">
   ];
   let dependentDialects = [
     "::mlir::scf::SCFDialect",

@@ -1,10 +1,11 @@
-// RUN: rnn-opt %s --convert-rnn-to-loops="unroll=none parallel=1" --canonicalize --cse -split-input-file | FileCheck %s
-// RUN: rnn-opt %s --convert-rnn-to-loops="unroll=none parallel=1 min-column-shard-macs=0" -split-input-file | FileCheck %s --check-prefix=NEVER
+// RUN: rnn-opt %s --convert-rnn-to-loops="unroll=none parallel=1 min-column-shard-macs=65536" --canonicalize --cse -split-input-file | FileCheck %s
+// RUN: rnn-opt %s --convert-rnn-to-loops="unroll=none parallel=1" -split-input-file | FileCheck %s --check-prefix=NEVER
 
-/// With `parallel`, a batch too small for batch shards splits the hidden
-/// units between threads instead, when a step has at least
-/// `min-column-shard-macs` (2^16) multiply-adds, B * H * H, and there is
-/// more than one thread. H = 160 makes two column chunks, [0, 128) and
+/// With `parallel` and `min-column-shard-macs` > 0 (0, the default, never
+/// splits: NEVER), a batch too small for batch shards splits the hidden
+/// units between threads instead, when a step has at least that many
+/// multiply-adds (2^16 here), B * H * H, and there is more than one
+/// thread. H = 160 makes two column chunks, [0, 128) and
 /// [128, 160): thread `tid` of the OpenMP team owns chunk j when
 /// j mod threads == tid. Each step: the owners compute their chunks'
 /// products (the whole state is the lhs), all threads meet at an OpenMP
