@@ -49,10 +49,16 @@ int64_t getPaddedWeightStride(int64_t columns);
 /// two, so that a forward pass and its backward pass can share the buffer.
 int64_t getWeightScratchSize(ArrayRef<std::pair<int64_t, int64_t>> weights);
 
+/// A call of the OpenMP runtime's `name`, one of its i32 queries without
+/// arguments (omp_get_max_threads, omp_get_thread_num,
+/// omp_get_num_threads), which this declares in `module` on first use; the
+/// result as an index.
+Value createOpenMPQuery(OpBuilder &builder, Location loc, ModuleOp module,
+                        llvm::StringRef name);
+
 /// The number of threads the next OpenMP parallel region would get, as an
-/// index: a call of the OpenMP runtime's `omp_get_max_threads`, which this
-/// declares in `module` on first use. For the parallel lowerings, which
-/// size their work to it.
+/// index: createOpenMPQuery of `omp_get_max_threads`. For the parallel
+/// lowerings, which size their work to it.
 Value createMaxThreadsCall(OpBuilder &builder, Location loc, ModuleOp module);
 
 /// Builds `if (condition) body()` as an scf.if (the builder's insertion

@@ -63,9 +63,8 @@ OpFoldResult rnn::dimAsFoldResult(OpBuilder &builder, Location loc,
   return memref::DimOp::create(builder, loc, memref, dim).getResult();
 }
 
-Value rnn::createMaxThreadsCall(OpBuilder &builder, Location loc,
-                                ModuleOp module) {
-  constexpr llvm::StringLiteral name = "omp_get_max_threads";
+Value rnn::createOpenMPQuery(OpBuilder &builder, Location loc, ModuleOp module,
+                             llvm::StringRef name) {
   auto function = module.lookupSymbol<func::FuncOp>(name);
   if (!function) {
     OpBuilder::InsertionGuard guard(builder);
@@ -75,10 +74,15 @@ Value rnn::createMaxThreadsCall(OpBuilder &builder, Location loc,
         builder.getFunctionType({}, {builder.getI32Type()}));
     function.setPrivate();
   }
-  Value threads =
+  Value result =
       func::CallOp::create(builder, loc, function, ValueRange{}).getResult(0);
   return arith::IndexCastOp::create(builder, loc, builder.getIndexType(),
-                                    threads);
+                                    result);
+}
+
+Value rnn::createMaxThreadsCall(OpBuilder &builder, Location loc,
+                                ModuleOp module) {
+  return createOpenMPQuery(builder, loc, module, "omp_get_max_threads");
 }
 
 void rnn::buildIfThen(OpBuilder &builder, Location loc, Value condition,

@@ -151,25 +151,6 @@ struct BatchShards {
   Value first, shardRows;
 };
 
-/// A call to the OpenMP runtime's `name`, an i32 function without
-/// arguments (omp_get_thread_num, omp_get_num_threads), as an index.
-static Value createOpenMPQuery(OpBuilder &builder, Location loc,
-                               ModuleOp module, llvm::StringRef name) {
-  auto function = module.lookupSymbol<func::FuncOp>(name);
-  if (!function) {
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPointToEnd(module.getBody());
-    function = func::FuncOp::create(
-        builder, loc, name,
-        builder.getFunctionType({}, {builder.getI32Type()}));
-    function.setPrivate();
-  }
-  Value result =
-      func::CallOp::create(builder, loc, function, ValueRange{}).getResult(0);
-  return arith::IndexCastOp::create(builder, loc, builder.getIndexType(),
-                                    result);
-}
-
 /// How a layer with a small batch splits its hidden units between threads:
 /// the columns of h (and of W_hh^T) in kChunks chunks, each a multiple of
 /// kColumnAlign wide (whole column panels of the GEMM kernel at every
