@@ -51,7 +51,8 @@ struct PipelineOptions {
   /// default, never splits: the per-step barriers made the benchmark's
   /// batch-1 model 25 % faster on two idle cores but up to 1.5x slower when
   /// the cores were not the program's own (docs/parallel.md).
-  int64_t minColumnShardMacs = 0;
+  int64_t minColumnShardMacs =
+      mlir::rnn::ConvertRnnToLoopsOptions().minColumnShardMacs;
 };
 
 /// Checks that `options` make sense for `spec` (non-negative BPTT windows,

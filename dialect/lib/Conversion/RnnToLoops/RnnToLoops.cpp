@@ -328,36 +328,47 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
       OpFoldResult zero = loop.zero, one = loop.one;
       Value stepOutput = viewSlice(rewriter, loc, output, {time, zero, zero},
                                    {one, loop.batch, loop.hiddenSize}, {1, 2});
-      auto columns = [&](Value buffer, std::pair<int64_t, int64_t> chunk,
-                         unsigned rank) -> Value {
+      // The chunk's columns of a 1-D or 2-D buffer.
+      auto columns = [&](Value buffer, std::pair<int64_t, int64_t> chunk) {
+        unsigned rank = cast<MemRefType>(buffer.getType()).getRank();
         SmallVector<OpFoldResult> offsets(rank, zero), sizes;
-        for (unsigned d = 0; d + 1 < rank; ++d)
-          sizes.push_back(dimAsFoldResult(rewriter, loc, buffer, d));
+        if (rank == 2)
+          sizes.push_back(dimAsFoldResult(rewriter, loc, buffer, 0));
         offsets.back() = rewriter.getIndexAttr(chunk.first);
         sizes.push_back(rewriter.getIndexAttr(chunk.second));
-        SmallVector<OpFoldResult> strides(rank, one);
-        return memref::SubViewOp::create(rewriter, loc, buffer, offsets, sizes,
-                                         strides);
+        return viewSlice(rewriter, loc, buffer, offsets, sizes,
+                         rank == 2 ? ArrayRef<unsigned>{0, 1}
+                                   : ArrayRef<unsigned>{0});
       };
       for (auto [chunk, mine] : llvm::zip(chunks, owned))
         buildIfThen(rewriter, loc, mine, [&] {
           Value bias =
-              op.getBiasHh() ? columns(op.getBiasHh(), chunk, 1) : Value();
-          MatmulOp::create(rewriter, loc, state,
-                           columns(transposedHH, chunk, 2), bias,
-                           columns(stepOutput, chunk, 2), /*accumulate=*/true,
-                           op.getNonlinearityAttr())
-              ->setAttr(kSequentialMatmulAttr, rewriter.getUnitAttr());
+              op.getBiasHh() ? columns(op.getBiasHh(), chunk) : Value();
+          emitRecurrentProduct(rewriter, op, state,
+                               columns(transposedHH, chunk), bias,
+                               columns(stepOutput, chunk));
         });
       omp::BarrierOp::create(rewriter, loc);
       for (auto [chunk, mine] : llvm::zip(chunks, owned))
         buildIfThen(rewriter, loc, mine, [&] {
-          CommitStepOp::create(rewriter, loc, columns(stepOutput, chunk, 2),
-                               columns(state, chunk, 2), time, op.getLengths());
+          CommitStepOp::create(rewriter, loc, columns(stepOutput, chunk),
+                               columns(state, chunk), time, op.getLengths());
         });
       omp::BarrierOp::create(rewriter, loc);
     }
     omp::TerminatorOp::create(rewriter, loc);
+  }
+
+  /// stepOutput = act(stepOutput + state weights + bias), one step's
+  /// product with the transposed recurrent weights (or a chunk of their
+  /// columns), which never forks: the step is too small, or already one of
+  /// several threads' share.
+  static void emitRecurrentProduct(PatternRewriter &rewriter, LayerOp op,
+                                   Value state, Value weights, Value bias,
+                                   Value stepOutput) {
+    MatmulOp::create(rewriter, op.getLoc(), state, weights, bias, stepOutput,
+                     /*accumulate=*/true, op.getNonlinearityAttr())
+        ->setAttr(kSequentialMatmulAttr, rewriter.getUnitAttr());
   }
 
   /// The time step `loop`'s iteration handles: i, or T-1-i for a reverse
@@ -391,10 +402,8 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
     Value stepOutput = viewSlice(rewriter, loc, output, {time, zero, zero},
                                  {one, batch, hiddenSize}, {1, 2});
     if (transposedHH)
-      MatmulOp::create(rewriter, loc, state, transposedHH, op.getBiasHh(),
-                       stepOutput, /*accumulate=*/true,
-                       op.getNonlinearityAttr())
-          ->setAttr(kSequentialMatmulAttr, rewriter.getUnitAttr());
+      emitRecurrentProduct(rewriter, op, state, transposedHH, op.getBiasHh(),
+                           stepOutput);
     else
       CellOp::create(rewriter, loc, stepInput, state, op.getWeightIh(),
                      op.getWeightHh(), op.getBiasIh(), op.getBiasHh(),

@@ -345,11 +345,12 @@ struct MseLossLowering : public OpRewritePattern<MseLossOp> {
     KernelBuilder kb(rewriter, op.getLoc());
     Value prediction = op.getPrediction(), target = op.getTarget();
     unsigned rank = cast<MemRefType>(prediction.getType()).getRank();
-    auto [sum, count] =
+    bool vectorRows =
         vectorWidth > 0 && rank > 0 &&
-                !cast<MemRefType>(prediction.getType())
-                     .isDynamicDim(rank - 1) &&
-                hasUnitInnerStride(prediction) && hasUnitInnerStride(target)
+        !cast<MemRefType>(prediction.getType()).isDynamicDim(rank - 1) &&
+        hasUnitInnerStride(prediction) && hasUnitInnerStride(target);
+    auto [sum, count] =
+        vectorRows
             ? vectorSumOfSquaredDifferences(kb, prediction, target,
                                             op.getLengths(), vectorWidth)
             : sumOverPositions(

@@ -96,10 +96,11 @@ struct TransposeLowering : public OpRewritePattern<linalg::TransposeOp> {
                   [&](Value j) { emitBlock(kb, input, init, i, j); });
     };
     if (blockRows > 0 && blockColumns > 0) {
+      OpBuilder::InsertionGuard guard(rewriter);
       if (tiling.parallel && blockRows * blockColumns >= kMinParallelElements) {
         // The rows of blocks are independent: on every thread when there
         // are several (batch-1 models otherwise transpose on one core
-        // while the others wait), else the plain loop.
+        // while the others wait), else the plain loop below.
         Value threads = createMaxThreadsCall(rewriter, op.getLoc(),
                                              op->getParentOfType<ModuleOp>());
         Value several = arith::CmpIOp::create(rewriter, op.getLoc(),
@@ -107,7 +108,6 @@ struct TransposeLowering : public OpRewritePattern<linalg::TransposeOp> {
                                               threads, kb.index(1));
         auto choice = scf::IfOp::create(rewriter, op.getLoc(), several,
                                         /*withElseRegion=*/true);
-        OpBuilder::InsertionGuard guard(rewriter);
         rewriter.setInsertionPointToStart(choice.thenBlock());
         auto rows = scf::ParallelOp::create(
             rewriter, op.getLoc(), ValueRange{kb.index(0)},
@@ -115,10 +115,8 @@ struct TransposeLowering : public OpRewritePattern<linalg::TransposeOp> {
         rewriter.setInsertionPointToStart(rows.getBody());
         blockRow(rows.getInductionVars()[0]);
         rewriter.setInsertionPointToStart(choice.elseBlock());
-        kb.forRange(0, blockRows, width, blockRow);
-      } else {
-        kb.forRange(0, blockRows, width, blockRow);
       }
+      kb.forRange(0, blockRows, width, blockRow);
     }
     copyElements(0, blockRows, blockColumns, shape[1]);
     copyElements(blockRows, shape[0], 0, shape[1]);
