@@ -1,19 +1,21 @@
 // RUN: rnn-opt %s --convert-rnn-to-scf -split-input-file | FileCheck %s --implicit-check-not=rnn.
 
 /// rnn.mse_loss_grad first counts the elements as rnn.mse_loss does (in an
-/// i64, converted to f32 once, so both divide by the same f32), then adds (prediction - target) * (2 / count * d_loss)
-/// into every element of d_prediction.
+/// i64: the counted rows times the row length, converted to f32 once, so both
+/// divide by the same f32), then adds (prediction - target) * (2 / count *
+/// d_loss) into every element of d_prediction.
 
 // CHECK-LABEL: func @mse_grad_rows
 // CHECK-SAME:    (%[[P:[^:]*]]: memref<?x3xf32>, %[[T:[^:]*]]: memref<?x3xf32>, %[[D_LOSS:[^:]*]]: memref<f32>, %[[D_P:[^:]*]]: memref<?x3xf32>)
 // CHECK-DAG:     %[[ZERO:[a-z0-9_]+]] = arith.constant 0 : i64
 // CHECK-DAG:     %[[ONE:[a-z0-9_]+]] = arith.constant 1 : i64
-// CHECK:         %[[COUNT_I:[a-z0-9_]+]] = scf.for %{{.*}} iter_args(%[[OUTER:[a-z0-9_]+]] = %[[ZERO]]) -> (i64)
-// CHECK:           %[[INNER:[a-z0-9_]+]] = scf.for %{{.*}} iter_args(%[[C:[a-z0-9_]+]] = %[[OUTER]]) -> (i64)
-// CHECK-NEXT:        %[[C_NEXT:[a-z0-9_]+]] = arith.addi %[[C]], %[[ONE]] : i64
-// CHECK-NEXT:        scf.yield %[[C_NEXT]] : i64
-// CHECK:           scf.yield %[[INNER]] : i64
-// CHECK:         %[[COUNT:[a-z0-9_]+]] = arith.uitofp %[[COUNT_I]] : i64 to f32
+// CHECK:         %[[ROWS:[a-z0-9_]+]] = scf.for %{{.*}} iter_args(%[[C:[a-z0-9_]+]] = %[[ZERO]]) -> (i64)
+// CHECK-NEXT:      %[[C_NEXT:[a-z0-9_]+]] = arith.addi %[[C]], %[[ONE]] : i64
+// CHECK-NEXT:      scf.yield %[[C_NEXT]] : i64
+// CHECK:         %[[WIDTH:[a-z0-9_]+]] = memref.dim %[[P]], %{{.*}} : memref<?x3xf32>
+// CHECK-NEXT:    %[[WIDTH_I:[a-z0-9_]+]] = arith.index_cast %[[WIDTH]] : index to i64
+// CHECK-NEXT:    %[[COUNT_I:[a-z0-9_]+]] = arith.muli %[[ROWS]], %[[WIDTH_I]] : i64
+// CHECK-NEXT:    %[[COUNT:[a-z0-9_]+]] = arith.uitofp %[[COUNT_I]] : i64 to f32
 // CHECK:         %[[TWO:[a-z0-9_]+]] = arith.constant 2.000000e+00 : f32
 // CHECK-NEXT:    %[[NORM:[a-z0-9_]+]] = arith.divf %[[TWO]], %[[COUNT]] : f32
 // CHECK-NEXT:    %[[DL:[a-z0-9_]+]] = memref.load %[[D_LOSS]][] : memref<f32>
@@ -38,35 +40,39 @@ func.func @mse_grad_rows(%p: memref<?x3xf32>, %t: memref<?x3xf32>,
 
 // -----
 
-/// With lengths (time-major operands), an element (t, b, f) counts as 1
-/// only when t < lengths[b], and only those elements receive a gradient:
-/// the others are left as they are.
+/// With lengths (time-major operands), a row (t, b) counts its elements
+/// only when t < lengths[b], and only those rows receive a gradient: the
+/// others are left as they are. The test is made once per row, outside the
+/// feature loop.
 
 // CHECK-LABEL: func @mse_grad_time_major_with_lengths
 // CHECK-SAME:    (%[[P:[^:]*]]: memref<?x?x2xf32>, %[[T:[^:]*]]: memref<?x?x2xf32>, %[[D_LOSS:[^:]*]]: memref<f32>, %[[LENGTHS:[^:]*]]: memref<?xi64>, %[[D_P:[^:]*]]: memref<?x?x2xf32>)
 // CHECK-DAG:     %[[ZERO:[a-z0-9_]+]] = arith.constant 0 : i64
 // CHECK-DAG:     %[[ONE:[a-z0-9_]+]] = arith.constant 1 : i64
-// CHECK:         %[[COUNT_I:[a-z0-9_]+]] = scf.for %[[CT:[a-z0-9_]+]] =
-// CHECK:           scf.for %[[CB:[a-z0-9_]+]] =
-// CHECK:             scf.for %{{.*}} iter_args(%[[C:[a-z0-9_]+]] = %{{.*}}) -> (i64)
-// CHECK-NEXT:          %[[CTIME:[a-z0-9_]+]] = arith.index_cast %[[CT]] : index to i64
-// CHECK-NEXT:          %[[CLEN:[a-z0-9_]+]] = memref.load %[[LENGTHS]][%[[CB]]] : memref<?xi64>
-// CHECK-NEXT:          %[[CVALID:[a-z0-9_]+]] = arith.cmpi slt, %[[CTIME]], %[[CLEN]] : i64
-// CHECK-NEXT:          %[[WEIGHT:[a-z0-9_]+]] = arith.select %[[CVALID]], %[[ONE]], %[[ZERO]] : i64
-// CHECK-NEXT:          arith.addi %[[C]], %[[WEIGHT]] : i64
-// CHECK:         %[[COUNT:[a-z0-9_]+]] = arith.uitofp %[[COUNT_I]] : i64 to f32
+// CHECK:         %[[ROWS:[a-z0-9_]+]] = scf.for %[[CT:[a-z0-9_]+]] =
+// CHECK:           scf.for %[[CB:[a-z0-9_]+]] = %{{.*}} iter_args(%[[C:[a-z0-9_]+]] = %{{.*}}) -> (i64)
+// CHECK-NEXT:        %[[CTIME:[a-z0-9_]+]] = arith.index_cast %[[CT]] : index to i64
+// CHECK-NEXT:        %[[CLEN:[a-z0-9_]+]] = memref.load %[[LENGTHS]][%[[CB]]] : memref<?xi64>
+// CHECK-NEXT:        %[[CVALID:[a-z0-9_]+]] = arith.cmpi slt, %[[CTIME]], %[[CLEN]] : i64
+// CHECK-NEXT:        %[[WEIGHT:[a-z0-9_]+]] = arith.select %[[CVALID]], %[[ONE]], %[[ZERO]] : i64
+// CHECK-NEXT:        arith.addi %[[C]], %[[WEIGHT]] : i64
+// CHECK:         %[[WIDTH:[a-z0-9_]+]] = memref.dim %[[P]], %{{.*}} : memref<?x?x2xf32>
+// CHECK-NEXT:    %[[WIDTH_I:[a-z0-9_]+]] = arith.index_cast %[[WIDTH]] : index to i64
+// CHECK-NEXT:    %[[COUNT_I:[a-z0-9_]+]] = arith.muli %[[ROWS]], %[[WIDTH_I]] : i64
+// CHECK-NEXT:    %[[COUNT:[a-z0-9_]+]] = arith.uitofp %[[COUNT_I]] : i64 to f32
 // CHECK:         arith.divf %{{.*}}, %[[COUNT]] : f32
 // CHECK:         scf.for %[[TI:[a-z0-9_]+]] =
 // CHECK:           scf.for %[[B:[a-z0-9_]+]] =
-// CHECK:             scf.for %[[F:[a-z0-9_]+]] =
-// CHECK-NEXT:          %[[TIME:[a-z0-9_]+]] = arith.index_cast %[[TI]] : index to i64
-// CHECK-NEXT:          %[[LEN:[a-z0-9_]+]] = memref.load %[[LENGTHS]][%[[B]]] : memref<?xi64>
-// CHECK-NEXT:          %[[VALID:[a-z0-9_]+]] = arith.cmpi slt, %[[TIME]], %[[LEN]] : i64
-// CHECK-NEXT:          scf.if %[[VALID]] {
+// CHECK-NEXT:        %[[TIME:[a-z0-9_]+]] = arith.index_cast %[[TI]] : index to i64
+// CHECK-NEXT:        %[[LEN:[a-z0-9_]+]] = memref.load %[[LENGTHS]][%[[B]]] : memref<?xi64>
+// CHECK-NEXT:        %[[VALID:[a-z0-9_]+]] = arith.cmpi slt, %[[TIME]], %[[LEN]] : i64
+// CHECK-NEXT:        scf.if %[[VALID]] {
+// CHECK:               scf.for %[[F:[a-z0-9_]+]] =
 // CHECK-NEXT:            memref.load %[[P]][%[[TI]], %[[B]], %[[F]]]
 // CHECK-NEXT:            memref.load %[[T]][%[[TI]], %[[B]], %[[F]]]
 // CHECK:                 memref.store %{{.*}}, %[[D_P]][%[[TI]], %[[B]], %[[F]]]
 // CHECK-NEXT:          }
+// CHECK-NEXT:        }
 // CHECK-NOT:       else
 // CHECK:         return
 func.func @mse_grad_time_major_with_lengths(%p: memref<?x?x2xf32>,
