@@ -194,13 +194,17 @@ struct StackedRnnGradLowering : public OpRewritePattern<StackedRnnGradOp> {
     // with padded rows (like the forward's transposed ones): a GEMM kernel
     // walking down a column panel of a matrix with power-of-two rows would
     // hit only a few cache sets.
+    // The copy is made only when (`wanted`, a run-time flag where present)
+    // the backward reads the weight: layer 0's W_ih serves only the input
+    // gradient, which the caller may not ask for.
     WeightScratchMatrices scratchMatrices(rewriter, loc, op.getWeightScratch());
-    auto paddedWeight = [&](Value weight) -> Value {
+    auto paddedWeight = [&](Value weight, Value wanted) -> Value {
       if (!op.getWeightScratch())
         return weight;
       auto shape = cast<MemRefType>(weight.getType()).getShape();
       Value copy = scratchMatrices.next(shape[0], shape[1]);
-      linalg::CopyOp::create(rewriter, loc, weight, copy);
+      buildIfThen(rewriter, loc, wanted,
+                  [&] { linalg::CopyOp::create(rewriter, loc, weight, copy); });
       return copy;
     };
 
@@ -228,12 +232,16 @@ struct StackedRnnGradLowering : public OpRewritePattern<StackedRnnGradOp> {
         Value initialState = stateRow(op.getH0(), row);
         Value directionOutput = direction(layerOutput, d);
         Value directionOutputGrad = direction(outputGrad, d);
-        Value weightIH = paddedWeight(op.getWeight(l, d, 0));
-        Value weightHH = paddedWeight(op.getWeight(l, d, 1));
+        Value inputGradWanted = l == 0 ? op.getInputGradWanted() : Value();
+        // Without an input gradient, the backward never reads W_ih.
+        Value weightIH = inputGrad ? paddedWeight(op.getWeight(l, d, 0),
+                                                  inputGradWanted)
+                                   : op.getWeight(l, d, 0);
+        Value weightHH = paddedWeight(op.getWeight(l, d, 1), Value());
         LayerGradOp::create(
             rewriter, loc, layerInput, op.getLengths(), initialState, weightIH,
             weightHH, directionOutput, directionOutputGrad, stateGrad,
-            inputGrad, l == 0 ? op.getInputGradWanted() : Value(),
+            inputGrad, inputGradWanted,
             op.getWeightGrad(l, d, 0), op.getWeightGrad(l, d, 1), biasIHGrad,
             biasHHGrad, op.getNonlinearity(), /*reverse=*/d == 1,
             op.getTruncate());

@@ -193,7 +193,8 @@ func.func @weight_scratch(
 /// The backward expands from the last layer down. With weight_scratch, each
 /// layer's backward reads copies of its weights with rows padded to 32
 /// floats (getPaddedWeightStride): layer 1's W_ih at 0 and W_hh at 128,
-/// layer 0's at 256 and 384.
+/// layer 0's W_hh at 256. Without an input gradient nothing reads layer 0's
+/// W_ih, which is neither copied nor given room.
 
 // CHECK-LABEL: func @grad_weight_scratch
 // CHECK-SAME:    %[[W_IH0:[a-z0-9_]+]]: memref<4x3xf32>, %[[W_HH0:[a-z0-9_]+]]: memref<4x4xf32>,
@@ -207,11 +208,11 @@ func.func @weight_scratch(
 // CHECK:         %[[HH1:[a-z0-9_]+]] = memref.subview
 // CHECK:         linalg.copy ins(%[[W_HH1]] : memref<4x4xf32>) outs(%[[HH1]] :
 // CHECK:         rnn.layer_grad {{.*}} weights(%[[IH1]], %[[HH1]] : memref<4x4xf32, strided<[32, 1]{{.*}}>>, memref<4x4xf32, strided<[32, 1]{{.*}}>>)
+// CHECK-NOT:     linalg.copy ins(%[[W_IH0]]
 // CHECK:         memref.subview %[[WS]][256] [128] [1]
-// CHECK:         %[[IH0:[a-z0-9_]+]] = memref.subview {{.*}} : memref<4x32xf32{{.*}}> to memref<4x3xf32, strided<[32, 1]{{.*}}>>
-// CHECK:         linalg.copy ins(%[[W_IH0]] : memref<4x3xf32>) outs(%[[IH0]] :
-// CHECK:         memref.subview %[[WS]][384] [128] [1]
-// CHECK:         rnn.layer_grad {{.*}} weights(%[[IH0]], %{{.*}} : memref<4x3xf32, strided<[32, 1]{{.*}}>>, memref<4x4xf32, strided<[32, 1]{{.*}}>>)
+// CHECK:         %[[HH0:[a-z0-9_]+]] = memref.subview {{.*}} to memref<4x4xf32, strided<[32, 1], offset: 256>>
+// CHECK:         linalg.copy ins(%[[W_HH0]] : memref<4x4xf32>) outs(%[[HH0]] :
+// CHECK:         rnn.layer_grad {{.*}} weights(%[[W_IH0]], %[[HH0]] : memref<4x3xf32>, memref<4x4xf32, strided<[32, 1]{{.*}}>>)
 func.func @grad_weight_scratch(
     %x: memref<5x?x3xf32>, %h0: memref<2x?x4xf32>,
     %w_ih0: memref<4x3xf32>, %w_hh0: memref<4x4xf32>,
@@ -278,6 +279,45 @@ func.func @conditional_input_grad(
                      memref<4x8xf32>, memref<4x4xf32>, memref<4x8xf32>, memref<4x4xf32>)
       h0_grad(%dh0 : memref<4x?x4xf32>)
       {hidden_size = 4 : i64, num_layers = 2 : i64, bidirectional,
+       nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
+  return
+}
+
+// -----
+
+/// A conditional input gradient: layer 0's W_ih is copied for the backward
+/// only when the caller asked for the input gradient (the one product that
+/// reads it); W_hh always.
+
+// CHECK-LABEL: func @grad_weight_scratch_conditional_input_grad
+// CHECK-SAME:    %[[WANTED:[a-z0-9_]+]]: i1
+// CHECK-SAME:    %[[W_IH:[a-z0-9_]+]]: memref<4x3xf32>, %[[W_HH:[a-z0-9_]+]]: memref<4x4xf32>,
+// CHECK:         %[[IH:[a-z0-9_]+]] = memref.subview {{.*}} : memref<4x32xf32{{.*}}> to memref<4x3xf32, strided<[32, 1]>>
+// CHECK:         scf.if %[[WANTED]] {
+// CHECK-NEXT:      linalg.copy ins(%[[W_IH]] : memref<4x3xf32>) outs(%[[IH]] :
+// CHECK-NEXT:    }
+// CHECK-NOT:     scf.if
+// CHECK:         %[[HH:[a-z0-9_]+]] = memref.subview {{.*}} to memref<4x4xf32, strided<[32, 1], offset: 128>>
+// CHECK:         linalg.copy ins(%[[W_HH]] : memref<4x4xf32>) outs(%[[HH]] :
+// CHECK:         rnn.layer_grad {{.*}} weights(%[[IH]], %[[HH]] : {{.*}} input_grad(%{{.*}}) when(%[[WANTED]])
+func.func @grad_weight_scratch_conditional_input_grad(
+    %x: memref<5x?x3xf32>, %dx: memref<5x?x3xf32>, %wanted: i1,
+    %h0: memref<1x?x4xf32>,
+    %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>,
+    %ws: memref<256xf32>,
+    %y: memref<5x?x4xf32>, %h_n: memref<1x?x4xf32>,
+    %dy: memref<5x?x4xf32>, %dh_n: memref<1x?x4xf32>,
+    %dw_ih: memref<4x3xf32>, %dw_hh: memref<4x4xf32>,
+    %dh0: memref<1x?x4xf32>) {
+  rnn.stacked_rnn_grad %x : memref<5x?x3xf32> h0(%h0 : memref<1x?x4xf32>)
+      weights(%w_ih, %w_hh : memref<4x3xf32>, memref<4x4xf32>)
+      outputs(%y, %h_n : memref<5x?x4xf32>, memref<1x?x4xf32>)
+      grads(%dy, %dh_n : memref<5x?x4xf32>, memref<1x?x4xf32>)
+      input_grad(%dx : memref<5x?x3xf32>) when(%wanted)
+      weight_grads(%dw_ih, %dw_hh : memref<4x3xf32>, memref<4x4xf32>)
+      h0_grad(%dh0 : memref<1x?x4xf32>)
+      weight_scratch(%ws : memref<256xf32>)
+      {hidden_size = 4 : i64, num_layers = 1 : i64,
        nonlinearity = #rnn.nonlinearity<tanh>, bias = false}
   return
 }
