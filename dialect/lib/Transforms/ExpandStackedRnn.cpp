@@ -234,17 +234,16 @@ struct StackedRnnGradLowering : public OpRewritePattern<StackedRnnGradOp> {
         Value directionOutputGrad = direction(outputGrad, d);
         Value inputGradWanted = l == 0 ? op.getInputGradWanted() : Value();
         // Without an input gradient, the backward never reads W_ih.
-        Value weightIH = inputGrad ? paddedWeight(op.getWeight(l, d, 0),
-                                                  inputGradWanted)
-                                   : op.getWeight(l, d, 0);
+        Value weightIH =
+            inputGrad ? paddedWeight(op.getWeight(l, d, 0), inputGradWanted)
+                      : op.getWeight(l, d, 0);
         Value weightHH = paddedWeight(op.getWeight(l, d, 1), Value());
         LayerGradOp::create(
             rewriter, loc, layerInput, op.getLengths(), initialState, weightIH,
             weightHH, directionOutput, directionOutputGrad, stateGrad,
-            inputGrad, inputGradWanted,
-            op.getWeightGrad(l, d, 0), op.getWeightGrad(l, d, 1), biasIHGrad,
-            biasHHGrad, op.getNonlinearity(), /*reverse=*/d == 1,
-            op.getTruncate());
+            inputGrad, inputGradWanted, op.getWeightGrad(l, d, 0),
+            op.getWeightGrad(l, d, 1), biasIHGrad, biasHHGrad,
+            op.getNonlinearity(), /*reverse=*/d == 1, op.getTruncate());
         linalg::CopyOp::create(rewriter, loc, stateGrad,
                                stateRow(op.getH0Grad(), row));
         ++numLayersCreated;
