@@ -27,7 +27,10 @@ def RnnExpandStacked : Pass<"rnn-expand-stacked", "ModuleOp"> {
     direction `d` lives in row `l*D+d` of `h_n`, initialized from `h0`
     (or zero) right before the layer runs. With a `weight_scratch` buffer,
     each layer and direction gets the next `(I, H)` and `(H, H)` matrices
-    of it as room for its transposed weights, in parameter order.
+    of it as room for its transposed weights, in parameter order; in the
+    backward, for padded copies of its weights, except layer 0's `W_ih`
+    when there is no input gradient (nothing else reads it), and copied
+    only when `input_grad_wanted` holds where that flag is present.
 
     Input: `rnn.stacked_rnn` ops. Output: no `rnn.stacked_rnn`; `rnn.layer`,
     `memref.subview` and `linalg` fill/copy ops instead.

@@ -194,7 +194,7 @@ func.func @weight_scratch(
 /// layer's backward reads copies of its weights with rows padded to 32
 /// floats (getPaddedWeightStride): layer 1's W_ih at 0 and W_hh at 128,
 /// layer 0's W_hh at 256. Without an input gradient nothing reads layer 0's
-/// W_ih, which is neither copied nor given room.
+/// W_ih, which is neither copied nor given a slot of the scratch.
 
 // CHECK-LABEL: func @grad_weight_scratch
 // CHECK-SAME:    %[[W_IH0:[a-z0-9_]+]]: memref<4x3xf32>, %[[W_HH0:[a-z0-9_]+]]: memref<4x4xf32>,
