@@ -37,6 +37,14 @@ llvm_config.add_tool_substitutions(
 
 if config.sanitizers:
     config.available_features.add("asan")
+    # LeakSanitizer's exit-time tracer sometimes segfaults while it stops a
+    # process's threads ("Tracer caught signal 11 ... LeakSanitizer has
+    # encountered a fatal error"; google/sanitizers#1353), after the test's
+    # own checks have passed. It was seen once here, in an OpenMP run with
+    # 3 threads on 2 cores, and not in 6 reruns. One retry keeps that
+    # runtime fault from failing the suite; a real failure fails twice, and
+    # the Release build runs every test without retries.
+    config.test_retry_attempts = 1
 
 # LLVM's OpenMP runtime, which code compiled with --parallel calls.
 if config.openmp_library and not config.openmp_library.endswith("NOTFOUND"):
