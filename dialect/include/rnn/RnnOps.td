@@ -415,6 +415,72 @@ def Rnn_MatmulOp : Rnn_Op<"matmul"> {
 }
 
 //===----------------------------------------------------------------------===//
+// MatmulPairOp
+//===----------------------------------------------------------------------===//
+
+def Rnn_MatmulPairOp : Rnn_Op<"matmul_pair", [AttrSizedOperandSegments]> {
+  let summary = "Two independent register-tile products in one reduction loop";
+  let description = [{
+    Computes two products that do not depend on each other:
+
+    * `result = act(lhs rhs + bias + (accumulate ? result : 0))`, the plain
+      form of `rnn.matmul`;
+    * `other_result = other_lhs other_rhs + other_bias`.
+
+    The vector lowering keeps both results in registers and runs their
+    reductions over `k` in one loop, so that the loads of one product and
+    the multiply-adds of the other can overlap: batch 1's recurrence reads
+    a column chunk of `W_hh^T` from L2 with the FMA units half idle, and
+    the input projection of the steps ahead (`other`) has the opposite
+    balance (convert-rnn-to-loops' `lookahead-rows`). Both products must
+    then be small enough for the registers; otherwise, and in scalar mode,
+    the op lowers to the two products one after the other. Either way each
+    element is summed in the order `rnn.matmul` sums it, so the results are
+    the same bit for bit.
+
+    All shapes are static. `rhs`, `other_rhs`, the results and the biases
+    must be contiguous along their last dimension; neither result may
+    alias an operand of either product.
+
+    Example:
+
+    ```mlir
+    // h_t[:, 0:128] = tanh(h_t[:, 0:128] + h W_hh^T[:, 0:128] + b_hh[0:128])
+    // with, in the same loop, P[8 rows ahead, 16 columns] = X W_ih^T + b_ih
+    rnn.matmul_pair %h, %wt_hh_chunk bias(%b_hh_chunk : memref<128xf32>)
+        : memref<1x256xf32>, memref<256x128xf32>
+        outs(%h_t_chunk : memref<1x128xf32>)
+        other %x_ahead, %wt_ih_column bias(%b_ih_column : memref<16xf32>)
+        : memref<8x256xf32>, memref<256x16xf32>
+        outs(%p_ahead : memref<8x16xf32>)
+        {accumulate, nonlinearity = #rnn.nonlinearity<tanh>}
+    ```
+  }];
+  let arguments = (ins
+    Arg<Rnn_F32Buffer2D, "lhs", [MemRead]>:$lhs,
+    Arg<Rnn_F32Buffer2D, "rhs", [MemRead]>:$rhs,
+    Arg<Optional<Rnn_F32Buffer1D>, "bias", [MemRead]>:$bias,
+    Arg<Rnn_F32Buffer2D, "result", [MemRead, MemWrite]>:$result,
+    Arg<Rnn_F32Buffer2D, "other lhs", [MemRead]>:$other_lhs,
+    Arg<Rnn_F32Buffer2D, "other rhs", [MemRead]>:$other_rhs,
+    Arg<Optional<Rnn_F32Buffer1D>, "other bias", [MemRead]>:$other_bias,
+    Arg<Rnn_F32Buffer2D, "other result", [MemWrite]>:$other_result,
+    UnitAttr:$accumulate,
+    OptionalAttr<Rnn_NonlinearityAttr>:$nonlinearity
+  );
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`bias` `(` $bias^ `:` type($bias) `)`)?
+    `:` type($lhs) `,` type($rhs)
+    `outs` `(` $result `:` type($result) `)`
+    `other` $other_lhs `,` $other_rhs
+    (`bias` `(` $other_bias^ `:` type($other_bias) `)`)?
+    `:` type($other_lhs) `,` type($other_rhs)
+    `outs` `(` $other_result `:` type($other_result) `)` attr-dict
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // MseLossOp
 //===----------------------------------------------------------------------===//
 

@@ -437,6 +437,50 @@ LogicalResult MatmulOp::verify() {
   return success();
 }
 
+/// Checks one plain product of rnn.matmul_pair: lhs `(M, K)`, rhs `(K, N)`,
+/// result `(M, N)`, bias `(N)`, every size static, rhs, result and bias
+/// contiguous along their last dimension. `prefix` names the operands
+/// ("" or "other_").
+static LogicalResult verifyStaticProduct(Operation *op, StringRef prefix,
+                                         Value lhs, Value rhs, Value bias,
+                                         Value result) {
+  std::string lhsName = (prefix + "lhs").str(),
+              rhsName = (prefix + "rhs").str(),
+              biasName = (prefix + "bias").str(),
+              resultName = (prefix + "result").str();
+  for (auto [value, name] :
+       {std::pair{lhs, &lhsName}, std::pair{rhs, &rhsName},
+        std::pair{bias, &biasName}, std::pair{result, &resultName}})
+    if (value && !cast<MemRefType>(value.getType()).hasStaticShape())
+      return op->emitOpError() << *name << " must have a static shape";
+  if (failed(checkSameDim(op, rhs, rhsName, 0, lhs, lhsName, 1)) ||
+      failed(checkSameDim(op, result, resultName, 0, lhs, lhsName, 0)) ||
+      failed(checkSameDim(op, result, resultName, 1, rhs, rhsName, 1)) ||
+      (bias && failed(checkSameDim(op, bias, biasName, 0, rhs, rhsName, 1))))
+    return failure();
+  for (auto [value, name] :
+       {std::pair{rhs, &rhsName}, std::pair{result, &resultName},
+        std::pair{bias, &biasName}})
+    if (value && !hasUnitInnerStride(value))
+      return op->emitOpError() << *name
+                               << " must be contiguous along its last "
+                                  "dimension (stride 1)";
+  return success();
+}
+
+LogicalResult MatmulPairOp::verify() {
+  if (failed(verifyStaticProduct(*this, "", getLhs(), getRhs(), getBias(),
+                                 getResult())) ||
+      failed(verifyStaticProduct(*this, "other_", getOtherLhs(), getOtherRhs(),
+                                 getOtherBias(), getOtherResult())))
+    return failure();
+  // Each result is written while every operand of both products is read.
+  for (Value result : {getResult(), getOtherResult()})
+    if (llvm::count(getOperands(), result) != 1)
+      return emitOpError("results must not alias each other or an operand");
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Loss ops
 //===----------------------------------------------------------------------===//

@@ -790,6 +790,74 @@ func.func @matmul_alias(%a: memref<16x16xf32>, %b: memref<16x16xf32>) {
 
 // -----
 
+func.func @matmul_pair_dynamic(%h: memref<?x16xf32>, %wt: memref<16x32xf32>,
+                               %y: memref<?x32xf32>, %x: memref<4x24xf32>,
+                               %wt_ih: memref<24x8xf32>, %p: memref<4x8xf32>) {
+  // expected-error @+1 {{'rnn.matmul_pair' op lhs must have a static shape}}
+  rnn.matmul_pair %h, %wt : memref<?x16xf32>, memref<16x32xf32>
+      outs(%y : memref<?x32xf32>)
+      other %x, %wt_ih : memref<4x24xf32>, memref<24x8xf32>
+      outs(%p : memref<4x8xf32>)
+  return
+}
+
+// -----
+
+func.func @matmul_pair_other_depth(%h: memref<1x16xf32>,
+                                   %wt: memref<16x32xf32>,
+                                   %y: memref<1x32xf32>, %x: memref<4x24xf32>,
+                                   %wt_ih: memref<16x8xf32>,
+                                   %p: memref<4x8xf32>) {
+  // expected-error @+1 {{'rnn.matmul_pair' op other_rhs dimension 0 (16) does not match other_lhs dimension 1 (24)}}
+  rnn.matmul_pair %h, %wt : memref<1x16xf32>, memref<16x32xf32>
+      outs(%y : memref<1x32xf32>)
+      other %x, %wt_ih : memref<4x24xf32>, memref<16x8xf32>
+      outs(%p : memref<4x8xf32>)
+  return
+}
+
+// -----
+
+func.func @matmul_pair_bias(%h: memref<1x16xf32>, %wt: memref<16x32xf32>,
+                            %y: memref<1x32xf32>, %x: memref<4x24xf32>,
+                            %wt_ih: memref<24x8xf32>, %b: memref<16xf32>,
+                            %p: memref<4x8xf32>) {
+  // expected-error @+1 {{'rnn.matmul_pair' op other_bias dimension 0 (16) does not match other_rhs dimension 1 (8)}}
+  rnn.matmul_pair %h, %wt : memref<1x16xf32>, memref<16x32xf32>
+      outs(%y : memref<1x32xf32>)
+      other %x, %wt_ih bias(%b : memref<16xf32>)
+      : memref<4x24xf32>, memref<24x8xf32> outs(%p : memref<4x8xf32>)
+  return
+}
+
+// -----
+
+func.func @matmul_pair_strided_result(
+    %h: memref<1x16xf32>, %wt: memref<16x32xf32>,
+    %y: memref<1x32xf32, strided<[64, 2]>>, %x: memref<4x24xf32>,
+    %wt_ih: memref<24x8xf32>, %p: memref<4x8xf32>) {
+  // expected-error @+1 {{'rnn.matmul_pair' op result must be contiguous along its last dimension (stride 1)}}
+  rnn.matmul_pair %h, %wt : memref<1x16xf32>, memref<16x32xf32>
+      outs(%y : memref<1x32xf32, strided<[64, 2]>>)
+      other %x, %wt_ih : memref<4x24xf32>, memref<24x8xf32>
+      outs(%p : memref<4x8xf32>)
+  return
+}
+
+// -----
+
+func.func @matmul_pair_alias(%h: memref<1x16xf32>, %wt: memref<16x16xf32>,
+                             %wt_ih: memref<16x16xf32>) {
+  // expected-error @+1 {{'rnn.matmul_pair' op results must not alias each other or an operand}}
+  rnn.matmul_pair %h, %wt : memref<1x16xf32>, memref<16x16xf32>
+      outs(%h : memref<1x16xf32>)
+      other %wt, %wt_ih : memref<16x16xf32>, memref<16x16xf32>
+      outs(%wt_ih : memref<16x16xf32>)
+  return
+}
+
+// -----
+
 func.func @layer_transposed_weight_shape(
     %x: memref<5x2x3xf32>, %w_ih: memref<4x3xf32>, %w_hh: memref<4x4xf32>,
     %y: memref<5x2x4xf32>, %state: memref<2x4xf32>,

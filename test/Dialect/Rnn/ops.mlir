@@ -212,6 +212,30 @@ func.func @losses(%y: memref<?x1xf32>, %t: memref<?x1xf32>,
   return
 }
 
+// CHECK-LABEL: func @matmul_pair_forms
+// CHECK:         rnn.matmul_pair %{{.*}}, %{{.*}} bias(%{{.*}} : memref<32xf32>) : memref<1x16xf32>, memref<16x32xf32, strided<[48, 1]>> outs(%{{.*}} : memref<1x32xf32, strided<[64, 1]>>) other %{{.*}}, %{{.*}} bias(%{{.*}} : memref<8xf32>) : memref<4x24xf32>, memref<24x8xf32> outs(%{{.*}} : memref<4x8xf32>) {accumulate, nonlinearity = #rnn.nonlinearity<tanh>}
+// CHECK:         rnn.matmul_pair %{{.*}}, %{{.*}} : memref<1x16xf32>, memref<16x32xf32, strided<[48, 1]>> outs(%{{.*}} : memref<1x32xf32, strided<[64, 1]>>) other %{{.*}}, %{{.*}} : memref<4x24xf32>, memref<24x8xf32> outs(%{{.*}} : memref<4x8xf32>)
+// CHECK-NOT:       {
+func.func @matmul_pair_forms(%h: memref<1x16xf32>,
+                             %wt: memref<16x32xf32, strided<[48, 1]>>,
+                             %bias: memref<32xf32>,
+                             %y: memref<1x32xf32, strided<[64, 1]>>,
+                             %x: memref<4x24xf32>, %wt_ih: memref<24x8xf32>,
+                             %bias_ih: memref<8xf32>, %p: memref<4x8xf32>) {
+  rnn.matmul_pair %h, %wt bias(%bias : memref<32xf32>)
+      : memref<1x16xf32>, memref<16x32xf32, strided<[48, 1]>>
+      outs(%y : memref<1x32xf32, strided<[64, 1]>>)
+      other %x, %wt_ih bias(%bias_ih : memref<8xf32>)
+      : memref<4x24xf32>, memref<24x8xf32> outs(%p : memref<4x8xf32>)
+      {accumulate, nonlinearity = #rnn.nonlinearity<tanh>}
+  rnn.matmul_pair %h, %wt
+      : memref<1x16xf32>, memref<16x32xf32, strided<[48, 1]>>
+      outs(%y : memref<1x32xf32, strided<[64, 1]>>)
+      other %x, %wt_ih : memref<4x24xf32>, memref<24x8xf32>
+      outs(%p : memref<4x8xf32>)
+  return
+}
+
 // CHECK-LABEL: func @matmul_forms
 // CHECK:         rnn.matmul %{{.*}}, %{{.*}} : memref<?x8xf32>, memref<8x16xf32> outs(%{{.*}} : memref<?x16xf32>)
 // CHECK-NOT:       {
