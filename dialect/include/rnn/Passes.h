@@ -68,6 +68,13 @@ void populateRnnToScfConversionPatterns(RewritePatternSet &patterns,
 void populateRnnMatmulToScfConversionPatterns(RewritePatternSet &patterns,
                                               const MatmulTiling &tiling);
 
+/// The pattern lowering rnn.matmul_pair to one loop over both products
+/// reductions (or to its two rnn.matmul products when the tiles do not fit
+/// `tiling`'s register budget, or in scalar mode); part of
+/// populateRnnToScfConversionPatterns.
+void populateRnnMatmulPairToScfConversionPatterns(RewritePatternSet &patterns,
+                                                  const MatmulTiling &tiling);
+
 /// The pattern lowering rnn.sum_rows to vector loops of
 /// `tiling.tileVectors` vectors of `tiling.vectorWidth` lanes (scalar loops
 /// when `tiling.vectorWidth` is 0); part of

@@ -193,7 +193,8 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
 def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
   let summary = "Lower step-level rnn kernels to scf loops";
   let description = [{
-    Lowers `rnn.cell`, `rnn.commit_step`, `rnn.matmul`, `rnn.sum_rows`,
+    Lowers `rnn.cell`, `rnn.commit_step`, `rnn.matmul`, `rnn.matmul_pair`,
+    `rnn.sum_rows`,
     `rnn.linear`, `rnn.embedding`, `rnn.mse_loss`, `rnn.cross_entropy_loss`,
     `rnn.all_in_range` and the
     step-level backward ops (`rnn.cell_grad`, `rnn.linear_grad`,
@@ -213,6 +214,14 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
     `tile-vectors + 1` operands fit the target's vector registers (rnnc
     does, from the target CPU's features). `vector-width=0` gives scalar
     loops instead.
+
+    `rnn.matmul_pair` becomes one loop over `k` carrying both products'
+    register tiles, each product's loads, broadcasts and multiply-adds in
+    the same iteration, the deeper product finishing alone; when the two
+    tiles need more than `tile-rows * tile-vectors` accumulators, a column
+    count is not a multiple of `vector-width`, or in scalar mode, it becomes
+    its two `rnn.matmul` products instead. Its kernels are outlined like
+    `rnn.matmul`'s, as `__rnn_matmul_pair_<shapes>[_bias][_obias][_acc][_<act>]`.
 
     With `outline-kernels` (the default), each distinct vector kernel
     (operand shapes and epilogue) is emitted once, into a private function

@@ -473,7 +473,8 @@ struct ConvertRnnToScfPass
       return signalPassFailure();
     }
     ConversionTarget target(getContext());
-    target.addIllegalOp<CellOp, CommitStepOp, MatmulOp, LinearOp, EmbeddingOp,
+    target.addIllegalOp<CellOp, CommitStepOp, MatmulOp, MatmulPairOp, LinearOp,
+                        EmbeddingOp,
                         MseLossOp, CrossEntropyLossOp, AllInRangeOp, LayerOp,
                         StackedRnnOp, CellGradOp, LinearGradOp, EmbeddingGradOp,
                         SumRowsOp, MseLossGradOp, CrossEntropyLossGradOp>();
@@ -504,6 +505,7 @@ void rnn::populateRnnToScfConversionPatterns(RewritePatternSet &patterns,
       patterns.getContext());
   patterns.add<MseLossLowering>(patterns.getContext(), tiling.vectorWidth);
   populateRnnMatmulToScfConversionPatterns(patterns, tiling);
+  populateRnnMatmulPairToScfConversionPatterns(patterns, tiling);
   populateRnnSumRowsToScfConversionPatterns(patterns, tiling);
   populateRnnTransposeToScfConversionPatterns(patterns, tiling);
   populateRnnGradToScfConversionPatterns(patterns, tiling.outlineKernels);
