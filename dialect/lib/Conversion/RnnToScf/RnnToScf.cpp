@@ -474,10 +474,10 @@ struct ConvertRnnToScfPass
     }
     ConversionTarget target(getContext());
     target.addIllegalOp<CellOp, CommitStepOp, MatmulOp, MatmulPairOp, LinearOp,
-                        EmbeddingOp,
-                        MseLossOp, CrossEntropyLossOp, AllInRangeOp, LayerOp,
-                        StackedRnnOp, CellGradOp, LinearGradOp, EmbeddingGradOp,
-                        SumRowsOp, MseLossGradOp, CrossEntropyLossGradOp>();
+                        EmbeddingOp, MseLossOp, CrossEntropyLossOp,
+                        AllInRangeOp, LayerOp, StackedRnnOp, CellGradOp,
+                        LinearGradOp, EmbeddingGradOp, SumRowsOp, MseLossGradOp,
+                        CrossEntropyLossGradOp>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     MatmulTiling tiling{vectorWidth,    tileRows, tileVectors,
                         outlineKernels, parallel, parallelMinMacs,
