@@ -79,6 +79,13 @@ LogicalResult rnnc::verifyPipelineOptions(const ModelSpec &spec,
   return success();
 }
 
+int64_t rnnc::lookaheadRowsFor(const mlir::rnn::MatmulTiling &tiling) {
+  if (tiling.vectorWidth <= 0)
+    return 0;
+  int64_t budget = tiling.tileRows * tiling.tileVectors / 2;
+  return budget > 0 ? int64_t(llvm::bit_floor(uint64_t(budget))) : 0;
+}
+
 void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
                                  const PipelineOptions &options) {
   if (stage == Stage::RnnModel)
@@ -92,6 +99,11 @@ void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
   loopOptions.parallel = options.matmul.parallel;
   loopOptions.minShardMacs = options.matmul.parallelMinMacs;
   loopOptions.minColumnShardMacs = options.minColumnShardMacs;
+  loopOptions.lookaheadRows =
+      options.lookaheadRows == PipelineOptions::kAutoLookaheadRows
+          ? lookaheadRowsFor(options.matmul)
+          : options.lookaheadRows;
+  loopOptions.lookaheadVectorWidth = options.matmul.vectorWidth;
   pm.addPass(rnn::createConvertRnnToLoops(loopOptions));
   rnn::ConvertRnnToScfOptions kernelOptions;
   kernelOptions.vectorWidth = options.matmul.vectorWidth;

@@ -53,7 +53,19 @@ struct PipelineOptions {
   /// the cores were not the program's own (docs/parallel.md).
   int64_t minColumnShardMacs =
       mlir::rnn::ConvertRnnToLoopsOptions().minColumnShardMacs;
+  /// Batch 1: the steps whose input projection a step computes ahead,
+  /// inside its recurrent product (convert-rnn-to-loops' lookahead-rows);
+  /// kAutoLookaheadRows takes the most that `matmul`'s register tile holds
+  /// (lookaheadRowsFor), 0 projects every step first.
+  int64_t lookaheadRows = kAutoLookaheadRows;
+  static constexpr int64_t kAutoLookaheadRows = -1;
 };
+
+/// The look-ahead rows `tiling` has registers for: rnn.matmul_pair keeps
+/// 2 R accumulators (R for a chunk of the recurrence, R rows of the
+/// projection), within the tile's; the largest power of two that fits,
+/// 0 in scalar mode.
+int64_t lookaheadRowsFor(const mlir::rnn::MatmulTiling &tiling);
 
 /// Checks that `options` make sense for `spec` (non-negative BPTT windows,
 /// at most one of truncation and checkpointing, and either only for

@@ -59,6 +59,13 @@ static cl::SubCommand
 static cl::SubCommand trainCommand(
     "train", "Train a model on .npy data with SGD or Adam, printing progress");
 
+static cl::opt<int64_t> lookaheadRows(
+    "lookahead-rows", cl::init(rnnc::PipelineOptions::kAutoLookaheadRows),
+    cl::desc("Batch 1: steps of the input projection each recurrent step "
+             "computes ahead, as rnnc (default -1: as many as the target's "
+             "registers hold; 0: project every step first)"),
+    cl::sub(forwardCommand), cl::sub(gradCommand), cl::sub(trainCommand));
+
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                       cl::desc("<model.rnn>"),
                                       cl::sub(forwardCommand),
@@ -325,6 +332,7 @@ compileModel(const rnnc::ModelSpec &spec, MLIRContext &context,
   pipelineOptions.matmul.parallel = parallel;
   pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
   pipelineOptions.minColumnShardMacs = minColumnShardMacs;
+  pipelineOptions.lookaheadRows = lookaheadRows;
   if (parallel)
     if (llvm::Error error = loadOpenMPRuntime())
       return std::move(error);

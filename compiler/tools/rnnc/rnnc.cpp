@@ -125,6 +125,14 @@ static cl::opt<int64_t> minColumnShardMacs(
              "cores)"),
     cl::cat(rnncCategory));
 
+static cl::opt<int64_t> lookaheadRows(
+    "lookahead-rows", cl::init(rnnc::PipelineOptions::kAutoLookaheadRows),
+    cl::desc("Batch 1: steps of the input projection each recurrent step "
+             "computes ahead, overlapping its weight loads (default -1: as "
+             "many as the target's registers hold; 0: project every step "
+             "first)"),
+    cl::cat(rnncCategory));
+
 static cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check emitted diagnostics against expected-* comments"),
@@ -233,6 +241,7 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   pipelineOptions.matmul.parallel = parallel;
   pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
   pipelineOptions.minColumnShardMacs = minColumnShardMacs;
+  pipelineOptions.lookaheadRows = lookaheadRows;
 
   rnnc::Stage stage =
       emitAction == Emit::Loops ? rnnc::Stage::Loops : rnnc::Stage::LLVMDialect;

@@ -178,7 +178,17 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
            /*default=*/"0",
            "With parallel, a batch too small for batch shards splits its "
            "hidden units between threads when a step has at least this many "
-           "multiply-adds (B * H * H); 0 (the default) never splits">
+           "multiply-adds (B * H * H); 0 (the default) never splits">,
+    Option<"lookaheadRows", "lookahead-rows", "int64_t", /*default=*/"0",
+           "With batch 1, fold the input projection into the recurrence: "
+           "each step's product runs in chunks of lookahead-rows * "
+           "lookahead-vector-width columns, each paired with a column of the "
+           "projection of the block of lookahead-rows steps ahead "
+           "(rnn.matmul_pair); 0 (the default) projects every step first">,
+    Option<"lookaheadVectorWidth", "lookahead-vector-width", "int64_t",
+           /*default=*/"8",
+           "The columns of one projection column vector: the vector width of "
+           "the kernels convert-rnn-to-scf emits">
   ];
   let dependentDialects = [
     "::mlir::scf::SCFDialect",

@@ -204,28 +204,60 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
   /// `minShardRows` > 0 runs the time loop on batch shards in parallel
   /// (BatchShards).
   LayerLowering(MLIRContext *context, int64_t minShardRows,
-                int64_t minShardMacs, int64_t minColumnShardMacs)
+                int64_t minShardMacs, int64_t minColumnShardMacs,
+                int64_t lookaheadRows, int64_t lookaheadVectorWidth)
       : OpRewritePattern(context), minShardRows(minShardRows),
-        minShardMacs(minShardMacs), minColumnShardMacs(minColumnShardMacs) {}
+        minShardMacs(minShardMacs), minColumnShardMacs(minColumnShardMacs),
+        lookaheadRows(lookaheadRows),
+        lookaheadVectorWidth(lookaheadVectorWidth) {}
 
   LogicalResult matchAndRewrite(LayerOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value input = op.getInput(), output = op.getOutput();
     Value transposedIH = op.getTransposedWeightIh();
-    Value transposedHH = op.getTransposedWeightHh();
     if (transposedIH) {
       SmallVector<int64_t> swap = {1, 0};
       linalg::TransposeOp::create(rewriter, loc, op.getWeightIh(), transposedIH,
                                   swap);
-      linalg::TransposeOp::create(rewriter, loc, op.getWeightHh(), transposedHH,
-                                  swap);
-      emitInputProjection(rewriter, op);
+      linalg::TransposeOp::create(rewriter, loc, op.getWeightHh(),
+                                  op.getTransposedWeightHh(), swap);
     }
-    if (!transposedHH || minShardRows == 0) {
-      emitTimeLoop(rewriter, op, input, output, op.getState(), op.getLengths());
+    if (!canLookAhead(op)) {
+      emitProjectionAndTimeLoop(rewriter, op);
       rewriter.eraseOp(op);
       return success();
+    }
+    // Batch 1 folds the input projection into its recurrence; any other
+    // batch projects every step first.
+    Value batch = memref::DimOp::create(rewriter, loc, op.getState(), 0);
+    Value batchOfOne =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, batch,
+                              arith::ConstantIndexOp::create(rewriter, loc, 1));
+    auto choice =
+        scf::IfOp::create(rewriter, loc, batchOfOne, /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(choice.thenBlock());
+      emitLookaheadTimeLoop(rewriter, op);
+      rewriter.setInsertionPointToStart(choice.elseBlock());
+      emitProjectionAndTimeLoop(rewriter, op);
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  /// The input projection, when the layer has transposed weights, then the
+  /// time loop: on batch shards in parallel when the recurrence is large
+  /// enough (with `minShardRows` > 0), else on the whole batch.
+  void emitProjectionAndTimeLoop(PatternRewriter &rewriter, LayerOp op) const {
+    Location loc = op.getLoc();
+    Value input = op.getInput(), output = op.getOutput();
+    Value transposedHH = op.getTransposedWeightHh();
+    if (op.getTransposedWeightIh())
+      emitInputProjection(rewriter, op);
+    if (!transposedHH || minShardRows == 0) {
+      emitTimeLoop(rewriter, op, input, output, op.getState(), op.getLengths());
+      return;
     }
     // Batch shards in parallel when the recurrence is large enough, else
     // the same loop on the whole batch.
@@ -247,8 +279,179 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
       rewriter.setInsertionPointToStart(choice.elseBlock());
       emitSmallBatchTimeLoop(rewriter, op);
     }
-    rewriter.eraseOp(op);
-    return success();
+  }
+
+  /// Whether a batch of 1 runs the look-ahead schedule
+  /// (emitLookaheadTimeLoop): with lookaheadRows, transposed weights, static
+  /// input and hidden sizes, a hidden size of whole chunks of
+  /// lookaheadRows * lookaheadVectorWidth columns, a batch that may be 1,
+  /// and no column shards to compete with.
+  bool canLookAhead(LayerOp op) const {
+    if (lookaheadRows <= 0 || lookaheadVectorWidth <= 0 ||
+        !op.getTransposedWeightIh() || minColumnShardMacs > 0)
+      return false;
+    auto inputType = cast<MemRefType>(op.getInput().getType());
+    auto stateType = cast<MemRefType>(op.getState().getType());
+    int64_t hidden = stateType.getDimSize(1), batch = stateType.getDimSize(0);
+    return !inputType.isDynamicDim(2) && !ShapedType::isDynamic(hidden) &&
+           hidden % (lookaheadRows * lookaheadVectorWidth) == 0 &&
+           (ShapedType::isDynamic(batch) || batch == 1);
+  }
+
+  /// The time loop of a batch of 1, with the input projection folded into
+  /// the recurrence. With R = lookaheadRows and W = lookaheadVectorWidth:
+  ///   project the steps [0, R)
+  ///   for i in [0, T): t = reverse ? T-1-i : i
+  ///     next = (i / R + 1) * R        (the next block of R steps)
+  ///     if i mod R == 0 and next < T < next + R: project the steps [next, T)
+  ///     for each chunk c of R*W columns of h:
+  ///       if next + R <= T:
+  ///         rnn.matmul_pair output[t][c] = act(output[t][c] + h W_hh^T[:, c]
+  ///                                             + b_hh[c])
+  ///           other: output[steps next..next+R)][j] = input[same] W_ih^T[:, j]
+  ///                                                    + b_ih[j]
+  ///           for the vector-wide column j = ((i mod R) * chunks + c) * W
+  ///       else: the same recurrent product alone
+  ///     rnn.commit_step output[t], h at t
+  /// The R steps of a block project the block after it, one column vector
+  /// per chunk and step, so every step finds its projection done. With
+  /// batch 1 a step reads all of W_hh^T from L2 with the FMA units half
+  /// idle; the pair gives them the projection's work meanwhile
+  /// (bench/OPTIMIZATIONS.md, "Batch 1: the floors"). Every element is
+  /// summed as in the separate schedule, so the results are the same bits.
+  void emitLookaheadTimeLoop(PatternRewriter &rewriter, LayerOp op) const {
+    Location loc = op.getLoc();
+    Value input = op.getInput(), output = op.getOutput();
+    Value transposedIH = op.getTransposedWeightIh();
+    Value transposedHH = op.getTransposedWeightHh();
+    int64_t inputSize = cast<MemRefType>(input.getType()).getDimSize(2);
+    int64_t hidden = cast<MemRefType>(output.getType()).getDimSize(2);
+    int64_t chunkWidth = lookaheadRows * lookaheadVectorWidth;
+    int64_t chunks = hidden / chunkWidth;
+    OpFoldResult zero = rewriter.getIndexAttr(0),
+                 one = rewriter.getIndexAttr(1);
+    auto index = [&](int64_t value) {
+      return arith::ConstantIndexOp::create(rewriter, loc, value).getResult();
+    };
+    auto attr = [&](int64_t value) { return rewriter.getIndexAttr(value); };
+    Value seqLen = memref::DimOp::create(rewriter, loc, input, 0);
+    OpFoldResult steps = seqLen;
+    // Batch 1's rows, as (T, I), (T, H) and (1, H) matrices.
+    Value x = viewSlice(rewriter, loc, input, {zero, zero, zero},
+                        {steps, one, attr(inputSize)}, {0, 2});
+    Value y = viewSlice(rewriter, loc, output, {zero, zero, zero},
+                        {steps, one, attr(hidden)}, {0, 2});
+    Value h = viewSlice(rewriter, loc, op.getState(), {zero, zero},
+                        {one, attr(hidden)}, {0, 1});
+    Value rows = index(lookaheadRows);
+    // The first of the rows of `count` steps from step `first`: time runs
+    // backwards in a reverse layer.
+    auto firstRow = [&](Value first, Value count) -> Value {
+      if (!op.getReverse())
+        return first;
+      return arith::SubIOp::create(
+          rewriter, loc, seqLen,
+          arith::AddIOp::create(rewriter, loc, first, count));
+    };
+    // output = input W_ih^T + b_ih for the steps [first, first + count).
+    auto project = [&](Value first, Value count) {
+      Value row = firstRow(first, count);
+      MatmulOp::create(rewriter, loc,
+                       viewSlice(rewriter, loc, x, {row, zero},
+                                 {count, attr(inputSize)}, {0, 1}),
+                       transposedIH, op.getBiasIh(),
+                       viewSlice(rewriter, loc, y, {row, zero},
+                                 {count, attr(hidden)}, {0, 1}),
+                       /*accumulate=*/false, /*nonlinearity=*/nullptr);
+    };
+    project(index(0), arith::MinUIOp::create(rewriter, loc, rows, seqLen));
+
+    TimeLoop loop(rewriter, loc, input, output);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(loop.op.getBody());
+    Value i = loop.op.getInductionVar();
+    Value time = stepTime(rewriter, op, loop);
+    Value offset = arith::RemUIOp::create(rewriter, loc, i, rows);
+    Value next = arith::MulIOp::create(
+        rewriter, loc,
+        arith::AddIOp::create(rewriter, loc,
+                              arith::DivUIOp::create(rewriter, loc, i, rows),
+                              index(1)),
+        rows);
+    Value nextEnd = arith::AddIOp::create(rewriter, loc, next, rows);
+    auto less = [&](Value a, Value b) {
+      return arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, a,
+                                   b);
+    };
+    // A last block shorter than R is projected on its own when its turn
+    // to be prepared comes.
+    Value shortBlockDue = arith::AndIOp::create(
+        rewriter, loc,
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, offset,
+                              index(0)),
+        arith::AndIOp::create(rewriter, loc, less(next, seqLen),
+                              less(seqLen, nextEnd)));
+    buildIfThen(rewriter, loc, shortBlockDue, [&] {
+      project(next, arith::SubIOp::create(rewriter, loc, seqLen, next));
+    });
+
+    Value stepOutput =
+        viewSlice(rewriter, loc, y, {time, zero}, {one, attr(hidden)}, {0, 1});
+    auto columns = [&](Value buffer, OpFoldResult first, int64_t width) {
+      unsigned rank = cast<MemRefType>(buffer.getType()).getRank();
+      if (rank == 1)
+        return viewSlice(rewriter, loc, buffer, {first}, {attr(width)}, {0});
+      OpFoldResult height = dimAsFoldResult(rewriter, loc, buffer, 0);
+      return viewSlice(rewriter, loc, buffer, {zero, first},
+                       {height, attr(width)}, {0, 1});
+    };
+    auto recurrentChunk = [&](int64_t c) {
+      return std::tuple{
+          columns(transposedHH, attr(c * chunkWidth), chunkWidth),
+          op.getBiasHh()
+              ? columns(op.getBiasHh(), attr(c * chunkWidth), chunkWidth)
+              : Value(),
+          columns(stepOutput, attr(c * chunkWidth), chunkWidth)};
+    };
+    Value fullBlockAhead = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::ule, nextEnd, seqLen);
+    auto choice = scf::IfOp::create(rewriter, loc, fullBlockAhead,
+                                    /*withElseRegion=*/true);
+    {
+      OpBuilder::InsertionGuard branchGuard(rewriter);
+      rewriter.setInsertionPointToStart(choice.thenBlock());
+      Value row = firstRow(next, rows);
+      Value inputAhead =
+          viewSlice(rewriter, loc, x, {row, zero},
+                    {attr(lookaheadRows), attr(inputSize)}, {0, 1});
+      Value outputAhead =
+          viewSlice(rewriter, loc, y, {row, zero},
+                    {attr(lookaheadRows), attr(hidden)}, {0, 1});
+      for (int64_t c = 0; c < chunks; ++c) {
+        auto [weights, bias, result] = recurrentChunk(c);
+        Value vector = arith::AddIOp::create(
+            rewriter, loc,
+            arith::MulIOp::create(rewriter, loc, offset, index(chunks)),
+            index(c));
+        OpFoldResult column = arith::MulIOp::create(rewriter, loc, vector,
+                                                    index(lookaheadVectorWidth))
+                                  .getResult();
+        MatmulPairOp::create(
+            rewriter, loc, h, weights, bias, result, inputAhead,
+            columns(transposedIH, column, lookaheadVectorWidth),
+            op.getBiasIh()
+                ? columns(op.getBiasIh(), column, lookaheadVectorWidth)
+                : Value(),
+            columns(outputAhead, column, lookaheadVectorWidth),
+            /*accumulate=*/true, op.getNonlinearityAttr());
+      }
+      rewriter.setInsertionPointToStart(choice.elseBlock());
+      for (int64_t c = 0; c < chunks; ++c) {
+        auto [weights, bias, result] = recurrentChunk(c);
+        emitRecurrentProduct(rewriter, op, h, weights, bias, result);
+      }
+    }
+    CommitStepOp::create(rewriter, loc, stepOutput, h, time, op.getLengths());
   }
 
   /// The time loop of a layer whose batch is too small for batch shards:
@@ -412,6 +615,7 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
   }
 
   int64_t minShardRows, minShardMacs, minColumnShardMacs;
+  int64_t lookaheadRows, lookaheadVectorWidth;
 
   /// output = input W_ih^T + b_ih, all T*B rows as one GEMM.
   static void emitInputProjection(PatternRewriter &rewriter, LayerOp op) {
@@ -699,7 +903,8 @@ struct ConvertRnnToLoopsPass
     RewritePatternSet patterns(&getContext());
     patterns.add<LayerLowering>(
         &getContext(), parallel ? std::max<int64_t>(minShardRows, 1) : 0,
-        std::max<int64_t>(minShardMacs, 1), minColumnShardMacs);
+        std::max<int64_t>(minShardMacs, 1), minColumnShardMacs, lookaheadRows,
+        lookaheadVectorWidth);
     patterns.add<LayerGradLowering>(
         &getContext(), parallel ? std::max<int64_t>(minShardRows, 1) : 0,
         std::max<int64_t>(minShardMacs, 1));
