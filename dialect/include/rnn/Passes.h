@@ -55,6 +55,13 @@ struct MatmulTiling {
 /// anyway.
 inline constexpr llvm::StringLiteral kSequentialMatmulAttr = "rnn.sequential";
 
+/// The unit attribute that keeps the outlined kernel of an rnn.matmul a
+/// call (a `noinline` function, named with `_noinline`): for small products
+/// at a few sites per layer (the look-ahead schedule's projections of R
+/// steps), which LLVM's inliner would otherwise copy into every site, for
+/// compile time and code size and nothing at run time.
+inline constexpr llvm::StringLiteral kOutOfLineMatmulAttr = "rnn.out_of_line";
+
 /// Patterns lowering rnn.cell, rnn.commit_step, rnn.linear, rnn.embedding,
 /// the losses, rnn.all_in_range, rnn.matmul (through
 /// populateRnnMatmulToScfConversionPatterns) and the backward ops (through

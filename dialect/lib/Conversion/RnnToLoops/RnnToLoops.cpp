@@ -222,23 +222,31 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
       linalg::TransposeOp::create(rewriter, loc, op.getWeightHh(),
                                   op.getTransposedWeightHh(), swap);
     }
-    if (!canLookAhead(op)) {
+    int64_t rows = lookaheadRowsOf(op);
+    if (rows == 0) {
       emitProjectionAndTimeLoop(rewriter, op);
       rewriter.eraseOp(op);
       return success();
     }
-    // Batch 1 folds the input projection into its recurrence; any other
-    // batch projects every step first.
+    // Batch 1 folds the input projection into its recurrence (when it has
+    // a block of steps to start from); any other batch projects every step
+    // first.
+    auto cmp = [&](arith::CmpIPredicate predicate, Value a, int64_t b) {
+      return arith::CmpIOp::create(
+          rewriter, loc, predicate, a,
+          arith::ConstantIndexOp::create(rewriter, loc, b));
+    };
     Value batch = memref::DimOp::create(rewriter, loc, op.getState(), 0);
-    Value batchOfOne =
-        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, batch,
-                              arith::ConstantIndexOp::create(rewriter, loc, 1));
+    Value steps = memref::DimOp::create(rewriter, loc, op.getInput(), 0);
+    Value lookAhead = arith::AndIOp::create(
+        rewriter, loc, cmp(arith::CmpIPredicate::eq, batch, 1),
+        cmp(arith::CmpIPredicate::uge, steps, rows));
     auto choice =
-        scf::IfOp::create(rewriter, loc, batchOfOne, /*withElseRegion=*/true);
+        scf::IfOp::create(rewriter, loc, lookAhead, /*withElseRegion=*/true);
     {
       OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(choice.thenBlock());
-      emitLookaheadTimeLoop(rewriter, op);
+      emitLookaheadTimeLoop(rewriter, op, rows);
       rewriter.setInsertionPointToStart(choice.elseBlock());
       emitProjectionAndTimeLoop(rewriter, op);
     }
@@ -281,52 +289,63 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
     }
   }
 
-  /// Whether a batch of 1 runs the look-ahead schedule
-  /// (emitLookaheadTimeLoop): with lookaheadRows, transposed weights, static
-  /// input and hidden sizes, a hidden size of whole chunks of
-  /// lookaheadRows * lookaheadVectorWidth columns, a batch that may be 1,
-  /// and no column shards to compete with.
-  bool canLookAhead(LayerOp op) const {
-    if (lookaheadRows <= 0 || lookaheadVectorWidth <= 0 ||
-        !op.getTransposedWeightIh() || minColumnShardMacs > 0)
-      return false;
+  /// The rows R a batch of 1 projects ahead (emitLookaheadTimeLoop), 0
+  /// for none: the largest power of two from 2 to lookaheadRows whose
+  /// chunks of R * lookaheadVectorWidth columns divide the hidden size,
+  /// for a layer with transposed weights, static input and hidden sizes, a
+  /// batch that may be 1, and no column shards to compete with. (With one
+  /// row, the projection would load a vector of W_ih^T per multiply-add.)
+  int64_t lookaheadRowsOf(LayerOp op) const {
+    if (lookaheadVectorWidth <= 0 || !op.getTransposedWeightIh() ||
+        minColumnShardMacs > 0)
+      return 0;
     auto inputType = cast<MemRefType>(op.getInput().getType());
     auto stateType = cast<MemRefType>(op.getState().getType());
     int64_t hidden = stateType.getDimSize(1), batch = stateType.getDimSize(0);
-    return !inputType.isDynamicDim(2) && !ShapedType::isDynamic(hidden) &&
-           hidden % (lookaheadRows * lookaheadVectorWidth) == 0 &&
-           (ShapedType::isDynamic(batch) || batch == 1);
+    if (inputType.isDynamicDim(2) || ShapedType::isDynamic(hidden) ||
+        (!ShapedType::isDynamic(batch) && batch != 1))
+      return 0;
+    for (int64_t rows =
+             llvm::bit_floor(uint64_t(std::max<int64_t>(lookaheadRows, 0)));
+         rows >= 2; rows /= 2)
+      if (hidden % (rows * lookaheadVectorWidth) == 0)
+        return rows;
+    return 0;
   }
 
-  /// The time loop of a batch of 1, with the input projection folded into
-  /// the recurrence. With R = lookaheadRows and W = lookaheadVectorWidth:
+  /// The time loop of a batch of 1 with at least R = `blockRows` steps, the
+  /// input projection folded into the recurrence (W = lookaheadVectorWidth):
   ///   project the steps [0, R)
   ///   for i in [0, T): t = reverse ? T-1-i : i
   ///     next = (i / R + 1) * R        (the next block of R steps)
-  ///     if i mod R == 0 and next < T < next + R: project the steps [next, T)
-  ///     for each chunk c of R*W columns of h:
-  ///       if next + R <= T:
+  ///     if i mod R == 0 and next < T < next + R: project the steps [T-R, T)
+  ///     if next + R <= T:
+  ///       for each chunk c of R*W columns of h:
   ///         rnn.matmul_pair output[t][c] = act(output[t][c] + h W_hh^T[:, c]
   ///                                             + b_hh[c])
   ///           other: output[steps next..next+R)][j] = input[same] W_ih^T[:, j]
   ///                                                    + b_ih[j]
   ///           for the vector-wide column j = ((i mod R) * chunks + c) * W
-  ///       else: the same recurrent product alone
+  ///     else: output[t] = act(output[t] + h W_hh^T + b_hh)
   ///     rnn.commit_step output[t], h at t
   /// The R steps of a block project the block after it, one column vector
-  /// per chunk and step, so every step finds its projection done. With
-  /// batch 1 a step reads all of W_hh^T from L2 with the FMA units half
-  /// idle; the pair gives them the projection's work meanwhile
-  /// (bench/OPTIMIZATIONS.md, "Batch 1: the floors"). Every element is
-  /// summed as in the separate schedule, so the results are the same bits.
-  void emitLookaheadTimeLoop(PatternRewriter &rewriter, LayerOp op) const {
+  /// per chunk and step, so every step finds its projection done. A last
+  /// block shorter than R is projected as the R steps ending it, before
+  /// the block that shares them starts (the same values again). Every
+  /// projection is of R rows, so its kernel has static shapes. With batch
+  /// 1 a step reads all of W_hh^T from L2 with the FMA units half idle; the
+  /// pair gives them the projection's work meanwhile (bench/OPTIMIZATIONS.md,
+  /// "Batch 1: the floors"). Every element is summed as in the separate
+  /// schedule, so the results are the same bits.
+  void emitLookaheadTimeLoop(PatternRewriter &rewriter, LayerOp op,
+                             int64_t blockRows) const {
     Location loc = op.getLoc();
     Value input = op.getInput(), output = op.getOutput();
     Value transposedIH = op.getTransposedWeightIh();
     Value transposedHH = op.getTransposedWeightHh();
     int64_t inputSize = cast<MemRefType>(input.getType()).getDimSize(2);
     int64_t hidden = cast<MemRefType>(output.getType()).getDimSize(2);
-    int64_t chunkWidth = lookaheadRows * lookaheadVectorWidth;
+    int64_t chunkWidth = blockRows * lookaheadVectorWidth;
     int64_t chunks = hidden / chunkWidth;
     OpFoldResult zero = rewriter.getIndexAttr(0),
                  one = rewriter.getIndexAttr(1);
@@ -343,28 +362,31 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
                         {steps, one, attr(hidden)}, {0, 2});
     Value h = viewSlice(rewriter, loc, op.getState(), {zero, zero},
                         {one, attr(hidden)}, {0, 1});
-    Value rows = index(lookaheadRows);
-    // The first of the rows of `count` steps from step `first`: time runs
+    Value rows = index(blockRows);
+    // The first of the rows of the R steps from step `first`: time runs
     // backwards in a reverse layer.
-    auto firstRow = [&](Value first, Value count) -> Value {
+    auto firstRow = [&](Value first) -> Value {
       if (!op.getReverse())
         return first;
       return arith::SubIOp::create(
           rewriter, loc, seqLen,
-          arith::AddIOp::create(rewriter, loc, first, count));
+          arith::AddIOp::create(rewriter, loc, first, rows));
     };
-    // output = input W_ih^T + b_ih for the steps [first, first + count).
-    auto project = [&](Value first, Value count) {
-      Value row = firstRow(first, count);
-      MatmulOp::create(rewriter, loc,
-                       viewSlice(rewriter, loc, x, {row, zero},
-                                 {count, attr(inputSize)}, {0, 1}),
-                       transposedIH, op.getBiasIh(),
-                       viewSlice(rewriter, loc, y, {row, zero},
-                                 {count, attr(hidden)}, {0, 1}),
-                       /*accumulate=*/false, /*nonlinearity=*/nullptr);
+    // The R rows of `buffer` from `row`.
+    auto block = [&](Value buffer, Value row) {
+      OpFoldResult width = dimAsFoldResult(rewriter, loc, buffer, 1);
+      return viewSlice(rewriter, loc, buffer, {row, zero},
+                       {attr(blockRows), width}, {0, 1});
     };
-    project(index(0), arith::MinUIOp::create(rewriter, loc, rows, seqLen));
+    // output = input W_ih^T + b_ih for the R steps from step `first`.
+    auto project = [&](Value first) {
+      Value row = firstRow(first);
+      MatmulOp::create(rewriter, loc, block(x, row), transposedIH,
+                       op.getBiasIh(), block(y, row),
+                       /*accumulate=*/false, /*nonlinearity=*/nullptr)
+          ->setAttr(kOutOfLineMatmulAttr, rewriter.getUnitAttr());
+    };
+    project(index(0));
 
     TimeLoop loop(rewriter, loc, input, output);
     OpBuilder::InsertionGuard guard(rewriter);
@@ -383,8 +405,6 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
       return arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, a,
                                    b);
     };
-    // A last block shorter than R is projected on its own when its turn
-    // to be prepared comes.
     Value shortBlockDue = arith::AndIOp::create(
         rewriter, loc,
         arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, offset,
@@ -392,11 +412,16 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
         arith::AndIOp::create(rewriter, loc, less(next, seqLen),
                               less(seqLen, nextEnd)));
     buildIfThen(rewriter, loc, shortBlockDue, [&] {
-      project(next, arith::SubIOp::create(rewriter, loc, seqLen, next));
+      project(arith::SubIOp::create(rewriter, loc, seqLen, rows));
     });
 
+    // The step's output row: static for the pairs, as the other steps of
+    // the layer see it for the rest (which then share their kernels).
     Value stepOutput =
         viewSlice(rewriter, loc, y, {time, zero}, {one, attr(hidden)}, {0, 1});
+    Value stepRows = viewSlice(
+        rewriter, loc, output, {time, zero, zero},
+        {one, dimAsFoldResult(rewriter, loc, output, 1), attr(hidden)}, {1, 2});
     auto columns = [&](Value buffer, OpFoldResult first, int64_t width) {
       unsigned rank = cast<MemRefType>(buffer.getType()).getRank();
       if (rank == 1)
@@ -405,14 +430,6 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
       return viewSlice(rewriter, loc, buffer, {zero, first},
                        {height, attr(width)}, {0, 1});
     };
-    auto recurrentChunk = [&](int64_t c) {
-      return std::tuple{
-          columns(transposedHH, attr(c * chunkWidth), chunkWidth),
-          op.getBiasHh()
-              ? columns(op.getBiasHh(), attr(c * chunkWidth), chunkWidth)
-              : Value(),
-          columns(stepOutput, attr(c * chunkWidth), chunkWidth)};
-    };
     Value fullBlockAhead = arith::CmpIOp::create(
         rewriter, loc, arith::CmpIPredicate::ule, nextEnd, seqLen);
     auto choice = scf::IfOp::create(rewriter, loc, fullBlockAhead,
@@ -420,15 +437,10 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
     {
       OpBuilder::InsertionGuard branchGuard(rewriter);
       rewriter.setInsertionPointToStart(choice.thenBlock());
-      Value row = firstRow(next, rows);
-      Value inputAhead =
-          viewSlice(rewriter, loc, x, {row, zero},
-                    {attr(lookaheadRows), attr(inputSize)}, {0, 1});
-      Value outputAhead =
-          viewSlice(rewriter, loc, y, {row, zero},
-                    {attr(lookaheadRows), attr(hidden)}, {0, 1});
+      Value row = firstRow(next);
+      Value inputAhead = block(x, row), outputAhead = block(y, row);
       for (int64_t c = 0; c < chunks; ++c) {
-        auto [weights, bias, result] = recurrentChunk(c);
+        OpFoldResult chunk = attr(c * chunkWidth);
         Value vector = arith::AddIOp::create(
             rewriter, loc,
             arith::MulIOp::create(rewriter, loc, offset, index(chunks)),
@@ -437,7 +449,10 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
                                                     index(lookaheadVectorWidth))
                                   .getResult();
         MatmulPairOp::create(
-            rewriter, loc, h, weights, bias, result, inputAhead,
+            rewriter, loc, h, columns(transposedHH, chunk, chunkWidth),
+            op.getBiasHh() ? columns(op.getBiasHh(), chunk, chunkWidth)
+                           : Value(),
+            columns(stepOutput, chunk, chunkWidth), inputAhead,
             columns(transposedIH, column, lookaheadVectorWidth),
             op.getBiasIh()
                 ? columns(op.getBiasIh(), column, lookaheadVectorWidth)
@@ -446,12 +461,11 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
             /*accumulate=*/true, op.getNonlinearityAttr());
       }
       rewriter.setInsertionPointToStart(choice.elseBlock());
-      for (int64_t c = 0; c < chunks; ++c) {
-        auto [weights, bias, result] = recurrentChunk(c);
-        emitRecurrentProduct(rewriter, op, h, weights, bias, result);
-      }
+      emitRecurrentProduct(rewriter, op, op.getState(), transposedHH,
+                           op.getBiasHh(), stepRows);
     }
-    CommitStepOp::create(rewriter, loc, stepOutput, h, time, op.getLengths());
+    CommitStepOp::create(rewriter, loc, stepRows, op.getState(), time,
+                         op.getLengths());
   }
 
   /// The time loop of a layer whose batch is too small for batch shards:

@@ -685,6 +685,8 @@ static std::string kernelName(MatmulOp op, bool parallel) {
     os << "_" << stringifyNonlinearity(*act);
   if (parallel)
     os << "_par";
+  if (op->hasAttr(kOutOfLineMatmulAttr))
+    os << "_noinline";
   return name;
 }
 
@@ -718,7 +720,8 @@ struct MatmulLowering : public OpRewritePattern<MatmulOp> {
       op->setAttr(kSequentialMatmulAttr, rewriter.getUnitAttr());
     }
     if (vectorize && tiling.outlineKernels && !isInOutlinedKernel(op)) {
-      outlineIntoKernel(op, kernelName(op, opTiling.parallel), rewriter);
+      outlineIntoKernel(op, kernelName(op, opTiling.parallel), rewriter,
+                        /*noInline=*/op->hasAttr(kOutOfLineMatmulAttr));
       return success();
     }
     MatmulEmitter emitter(op, rewriter, opTiling);
