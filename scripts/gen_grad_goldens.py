@@ -158,6 +158,10 @@ CONFIGS = [
          input_size=2, hidden_size=3, bidirectional=True, lengths=[4],
          loss=MSE,
          comment="B=1, bidir, explicit lengths == T, no head, MSE"),
+    dict(name="mse_lookahead_b1_len_h0", seed=113, batch=1, seq=21,
+         input_size=16, hidden_size=64, h0=True, lengths=[19], loss=MSE,
+         comment="B=1 with H=64: the training step's forward pass on the "
+                 "look-ahead schedule (rnn.matmul_pair), MSE"),
     dict(name="ce_relu_3l_bidir_h0_last_i32", seed=112, batch=3, seq=5,
          seq_len="fixed", input_size=3, hidden_size=4, num_layers=3,
          nonlinearity="relu", bias=False, batch_first=True,
