@@ -65,6 +65,11 @@ LogicalResult rnnc::verifyPipelineOptions(const ModelSpec &spec,
       return emitError(at(spec.loc))
              << "the " << what
              << " must be positive (or 0 for the default), got " << value;
+  if (options.lookaheadRows < PipelineOptions::kAutoLookaheadRows)
+    return emitError(at(spec.loc))
+           << "the look-ahead rows must be -1 (as many as the registers "
+              "hold), 0 (none) or positive, got "
+           << options.lookaheadRows;
   if (bptt.truncate > 0 && bptt.checkpoint > 0)
     return emitError(at(spec.loc))
            << "truncated BPTT already recomputes each window from its first "

@@ -847,6 +847,7 @@ int main(int argc, char **argv) {
     return 1;
   rnnc::PipelineOptions pipelineOptions;
   pipelineOptions.bptt = bpttStrategy();
+  pipelineOptions.lookaheadRows = lookaheadRows;
   if (failed(rnnc::verifyPipelineOptions(*spec, pipelineOptions, context)))
     return 1;
 

@@ -184,6 +184,7 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   pipelineOptions.unroll = unroll;
   pipelineOptions.bptt.truncate = truncateBptt;
   pipelineOptions.bptt.checkpoint = checkpointBptt;
+  pipelineOptions.lookaheadRows = lookaheadRows;
   if (failed(rnnc::verifyPipelineOptions(*spec, pipelineOptions, context)))
     return failure();
   OwningOpRef<ModuleOp> module =
@@ -241,7 +242,6 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   pipelineOptions.matmul.parallel = parallel;
   pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
   pipelineOptions.minColumnShardMacs = minColumnShardMacs;
-  pipelineOptions.lookaheadRows = lookaheadRows;
 
   rnnc::Stage stage =
       emitAction == Emit::Loops ? rnnc::Stage::Loops : rnnc::Stage::LLVMDialect;
