@@ -152,6 +152,20 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
     last), with an `omp.barrier` after the products and another after the
     commits (docs/parallel.md).
 
+    With `lookahead-rows` = R > 0, a layer with `transposed_weights`, static
+    input and hidden sizes and a batch that may be 1 gets, for a batch of 1
+    with at least R steps (checked at run time), a time loop that folds the
+    input projection into the recurrence: each step's product runs in
+    chunks of `R * lookahead-vector-width` columns, each an
+    `rnn.matmul_pair` with one vector-wide column of the projection of the
+    R steps after the current block, so that the projection's arithmetic
+    overlaps the recurrence's loads of `W_hh^T`. The first block, and the
+    R steps ending the sequence when its last block is short, are projected
+    by their own `rnn.matmul` of R rows (`rnn.out_of_line`). R is the
+    largest power of two, at least 2 and at most the option, whose chunks
+    divide the hidden size (none: the plain schedule); the results are the
+    same bits either way. Column shards take precedence.
+
     Input: `rnn.layer` and `rnn.layer_grad` ops (run `rnn-expand-stacked`
     first: a remaining `rnn.stacked_rnn` is an error). Output: `scf.for`
     loops (or straight-line code) of `rnn.cell` and `rnn.commit_step` (or,
