@@ -245,7 +245,7 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
     tiles need more than `tile-rows * tile-vectors` accumulators, a column
     count is not a multiple of `vector-width`, or in scalar mode, it becomes
     its two `rnn.matmul` products instead. Its kernels are outlined like
-    `rnn.matmul`'s, as `__rnn_matmul_pair_<shapes>[_bias][_obias][_acc][_<act>]`.
+    `rnn.matmul`'s, as `__rnn_matmul_pair_<shapes>[_obias][_bias][_acc][_<act>]`.
 
     With `outline-kernels` (the default), each distinct vector kernel
     (operand shapes and epilogue) is emitted once, into a private function

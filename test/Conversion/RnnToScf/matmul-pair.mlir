@@ -46,8 +46,8 @@
 
 /// Outlined, the pair is one kernel named after its shapes and epilogue.
 // OUTLINE-LABEL: func @pair
-// OUTLINE:         call @__rnn_matmul_pair_1x12_12x32_32_1x32_2x8_8x16_16_2x16_bias_obias_acc_tanh(
-// OUTLINE:       func.func private @__rnn_matmul_pair_1x12_12x32_32_1x32_2x8_8x16_16_2x16_bias_obias_acc_tanh({{.*}} attributes {llvm.linkage = #llvm.linkage<internal>, rnn.kernel}
+// OUTLINE:         call @__rnn_matmul_pair_1x12_12x32_32_1x32_2x8_8x16_16_2x16_obias_bias_acc_tanh(
+// OUTLINE:       func.func private @__rnn_matmul_pair_1x12_12x32_32_1x32_2x8_8x16_16_2x16_obias_bias_acc_tanh({{.*}} attributes {llvm.linkage = #llvm.linkage<internal>, rnn.kernel}
 
 /// With a 1 x 2 tile (2 accumulators) the 4 do not fit: the pair is its two
 /// products, each the rnn.matmul kernel of its own.

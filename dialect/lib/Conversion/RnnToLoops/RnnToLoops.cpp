@@ -185,6 +185,18 @@ struct ColumnShards {
   }
 };
 
+/// The columns [first, first + width) of a 1-D `(N)` or 2-D `(M, N)`
+/// buffer: a column chunk of a weight, a bias, or a step's rows.
+static Value columnSlice(OpBuilder &builder, Location loc, Value buffer,
+                         OpFoldResult first, int64_t width) {
+  OpFoldResult zero = builder.getIndexAttr(0);
+  OpFoldResult size = builder.getIndexAttr(width);
+  if (cast<MemRefType>(buffer.getType()).getRank() == 1)
+    return viewSlice(builder, loc, buffer, {first}, {size}, {0});
+  return viewSlice(builder, loc, buffer, {zero, first},
+                   {dimAsFoldResult(builder, loc, buffer, 0), size}, {0, 1});
+}
+
 /// Lowers rnn.layer to
 ///   for i in [0, T): t = reverse ? T-1-i : i
 ///     rnn.cell input[t], state -> output[t]
@@ -423,12 +435,7 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
         rewriter, loc, output, {time, zero, zero},
         {one, dimAsFoldResult(rewriter, loc, output, 1), attr(hidden)}, {1, 2});
     auto columns = [&](Value buffer, OpFoldResult first, int64_t width) {
-      unsigned rank = cast<MemRefType>(buffer.getType()).getRank();
-      if (rank == 1)
-        return viewSlice(rewriter, loc, buffer, {first}, {attr(width)}, {0});
-      OpFoldResult height = dimAsFoldResult(rewriter, loc, buffer, 0);
-      return viewSlice(rewriter, loc, buffer, {zero, first},
-                       {height, attr(width)}, {0, 1});
+      return columnSlice(rewriter, loc, buffer, first, width);
     };
     Value fullBlockAhead = arith::CmpIOp::create(
         rewriter, loc, arith::CmpIPredicate::ule, nextEnd, seqLen);
@@ -547,15 +554,8 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
                                    {one, loop.batch, loop.hiddenSize}, {1, 2});
       // The chunk's columns of a 1-D or 2-D buffer.
       auto columns = [&](Value buffer, std::pair<int64_t, int64_t> chunk) {
-        unsigned rank = cast<MemRefType>(buffer.getType()).getRank();
-        SmallVector<OpFoldResult> offsets(rank, zero), sizes;
-        if (rank == 2)
-          sizes.push_back(dimAsFoldResult(rewriter, loc, buffer, 0));
-        offsets.back() = rewriter.getIndexAttr(chunk.first);
-        sizes.push_back(rewriter.getIndexAttr(chunk.second));
-        return viewSlice(rewriter, loc, buffer, offsets, sizes,
-                         rank == 2 ? ArrayRef<unsigned>{0, 1}
-                                   : ArrayRef<unsigned>{0});
+        return columnSlice(rewriter, loc, buffer,
+                           rewriter.getIndexAttr(chunk.first), chunk.second);
       };
       for (auto [chunk, mine] : llvm::zip(chunks, owned))
         buildIfThen(rewriter, loc, mine, [&] {

@@ -14,7 +14,10 @@
 #ifndef RNN_CONVERSION_RNNTOSCF_KERNELBUILDER_H
 #define RNN_CONVERSION_RNNTOSCF_KERNELBUILDER_H
 
+#include "rnn/RnnOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
@@ -52,6 +55,22 @@ public:
   }
   Value mul(Value a, Value b) {
     return arith::MulFOp::create(builder, loc, a, b, fastMath);
+  }
+
+  /// `act(value)` for a scalar or a vector of f32, the identity without
+  /// an activation: the epilogue of the matrix-product kernels.
+  Value activate(Value value, std::optional<Nonlinearity> act) {
+    if (!act)
+      return value;
+    if (*act == Nonlinearity::tanh)
+      return math::TanhOp::create(builder, loc, value);
+    auto type = value.getType();
+    auto zeroAttr =
+        isa<VectorType>(type)
+            ? TypedAttr(DenseElementsAttr::get(cast<ShapedType>(type), 0.0f))
+            : TypedAttr(builder.getF32FloatAttr(0.0f));
+    Value zero = arith::ConstantOp::create(builder, loc, zeroAttr);
+    return arith::MaximumFOp::create(builder, loc, value, zero);
   }
 
   /// a + b, which may be reassociated with the other terms of its sum

@@ -537,15 +537,7 @@ private:
     return old ? old : bias ? bias : zero;
   }
 
-  Value activate(Value acc) {
-    std::optional<Nonlinearity> act = op.getNonlinearity();
-    if (!act)
-      return acc;
-    if (*act == Nonlinearity::tanh)
-      return math::TanhOp::create(b, loc, acc);
-    Value zero = isa<VectorType>(acc.getType()) ? zeroVector : kb.f32(0);
-    return arith::MaximumFOp::create(b, loc, acc, zero);
-  }
+  Value activate(Value acc) { return kb.activate(acc, op.getNonlinearity()); }
 
   /// A mask enabling the first `lanes` lanes.
   Value laneMask(int64_t lanes) {
@@ -677,12 +669,8 @@ private:
 static std::string kernelName(MatmulOp op, bool parallel) {
   std::string name = kernelNameForOperands("__rnn_matmul", op);
   llvm::raw_string_ostream os(name);
-  if (op.getBias())
-    os << "_bias";
-  if (op.getAccumulate())
-    os << "_acc";
-  if (std::optional<Nonlinearity> act = op.getNonlinearity())
-    os << "_" << stringifyNonlinearity(*act);
+  appendEpilogueName(os, bool(op.getBias()), op.getAccumulate(),
+                     op.getNonlinearity());
   if (parallel)
     os << "_par";
   if (op->hasAttr(kOutOfLineMatmulAttr))

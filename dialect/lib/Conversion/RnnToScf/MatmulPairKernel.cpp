@@ -145,11 +145,7 @@ private:
   void store(const ProductTile &tile, ArrayRef<Value> acc) {
     for (int64_t r = 0; r < tile.rows; ++r)
       for (int64_t v = 0; v < tile.vectors; ++v) {
-        Value value = acc[r * tile.vectors + v];
-        if (tile.nonlinearity == Nonlinearity::tanh)
-          value = math::TanhOp::create(b, loc, value);
-        else if (tile.nonlinearity == Nonlinearity::relu)
-          value = arith::MaximumFOp::create(b, loc, value, zeroVector);
+        Value value = kb.activate(acc[r * tile.vectors + v], tile.nonlinearity);
         vector::StoreOp::create(b, loc, value, tile.result,
                                 ValueRange{kb.index(r), kb.index(v * width)});
       }
@@ -180,14 +176,10 @@ private:
 static std::string kernelName(MatmulPairOp op) {
   std::string name = kernelNameForOperands("__rnn_matmul_pair", op);
   llvm::raw_string_ostream os(name);
-  if (op.getBias())
-    os << "_bias";
   if (op.getOtherBias())
     os << "_obias";
-  if (op.getAccumulate())
-    os << "_acc";
-  if (std::optional<Nonlinearity> act = op.getNonlinearity())
-    os << "_" << stringifyNonlinearity(*act);
+  appendEpilogueName(os, bool(op.getBias()), op.getAccumulate(),
+                     op.getNonlinearity());
   return name;
 }
 

@@ -64,6 +64,16 @@ std::string rnn::kernelNameForOperands(llvm::StringRef prefix, Operation *op) {
   return name;
 }
 
+void rnn::appendEpilogueName(llvm::raw_ostream &os, bool bias, bool accumulate,
+                             std::optional<Nonlinearity> nonlinearity) {
+  if (bias)
+    os << "_bias";
+  if (accumulate)
+    os << "_acc";
+  if (nonlinearity)
+    os << "_" << stringifyNonlinearity(*nonlinearity);
+}
+
 void rnn::outlineIntoKernel(Operation *op, llvm::StringRef name,
                             PatternRewriter &rewriter, bool noInline) {
   Location loc = op->getLoc();

@@ -15,6 +15,8 @@
 #ifndef RNN_CONVERSION_RNNTOSCF_OUTLINE_H
 #define RNN_CONVERSION_RNNTOSCF_OUTLINE_H
 
+#include "rnn/RnnOps.h"
+
 #include "mlir/IR/PatternMatch.h"
 
 #include <string>
@@ -38,6 +40,11 @@ std::string kernelNameForOperands(llvm::StringRef prefix, Operation *op);
 /// `noInline`, LLVM keeps the function out of line, which bounds the code
 /// of a loop body that runs in several copies (a layer's time loop, once
 /// per batch shard and once on the whole batch).
+/// Appends what a product kernel's epilogue does to its name:
+/// `[_bias][_acc][_<act>]`.
+void appendEpilogueName(llvm::raw_ostream &os, bool bias, bool accumulate,
+                        std::optional<Nonlinearity> nonlinearity);
+
 void outlineIntoKernel(Operation *op, llvm::StringRef name,
                        PatternRewriter &rewriter, bool noInline = false);
 
