@@ -91,6 +91,7 @@ TRUNCATION_MIN_EFFECT = 1e-4
 #   checkpoint     intervals K for extra RUNs with --checkpoint-bptt=K: the
 #                  states are recomputed from checkpoints, so the full-BPTT
 #                  goldens must be reproduced (to the same tolerance)
+#   unroll         --unroll=<u> values for extra RUNs of the same goldens
 #   targets        CPUs for extra RUNs with --target-cpu=<cpu>: narrower
 #                  vectors give small models the kernels' full column panels
 #                  (x86-64-v2: 12 columns), which must reproduce the goldens
@@ -226,6 +227,36 @@ CONFIGS = [
          comment="I=210: with 12-column panels W_ih's gradient has 17 full "
                  "panels (and a masked one), which a parallel product "
                  "shares out in groups of 2 (the last group one panel)"),
+    # --- One to three steps --------------------------------------------------
+    dict(name="mse_seq1_3l_len_last", seed=131, batch=4, seq=1,
+         seq_len="fixed", input_size=3, hidden_size=5, num_layers=3,
+         lengths=[1, 1, 1, 1], head="last", out_features=2, loss=MSE,
+         checkpoint=(1, 2), unroll=("none", "full"),
+         comment="seq_len=1, 3 layers, lengths, on=last, MSE"),
+    dict(name="ce_seq1_bidir_3l_h0_all", seed=132, batch=3, seq=1,
+         seq_len="fixed", input_size=2, hidden_size=4, num_layers=3,
+         bidirectional=True, h0=True, head="all", out_features=3, loss=CE,
+         unroll=("none", "full"),
+         comment="seq_len=1, 3 layers, bidir, h0, on=all, CE"),
+    dict(name="mse_seq1_dynamic_bidir_nohead", seed=133, batch=2, seq=1,
+         input_size=3, hidden_size=3, bidirectional=True, lengths=[1, 1],
+         loss=MSE, comment="dynamic seq_len run with T=1, bidir, lengths, "
+                           "no head, MSE"),
+    dict(name="ce_seq1_embed_last_bf", seed=134, batch=3, seq=1,
+         seq_len="fixed", dtype="int64", vocab=7, embed=4, hidden_size=5,
+         batch_first=True, head="last", out_features=3, loss=CE,
+         also_truncate=1, unroll=("none", "full"),
+         comment="seq_len=1, int64 ids, on=last, CE"),
+    dict(name="ce_seq2_bidir_3l_len_last", seed=135, batch=3, seq=2,
+         seq_len="fixed", input_size=3, hidden_size=4, num_layers=3,
+         bidirectional=True, lengths=[2, 1, 2], head="last", out_features=2,
+         loss=CE, unroll=("none", "full", "1"),
+         comment="seq_len=2, 3 layers, bidir, lengths, on=last, CE"),
+    dict(name="mse_seq3_3l_len_all", seed=136, batch=3, seq=3,
+         seq_len="fixed", input_size=3, hidden_size=4, num_layers=3,
+         lengths=[3, 1, 2], head="all", out_features=2, loss=MSE,
+         checkpoint=(1, 2), unroll=("none", "full", "2"),
+         comment="seq_len=3, 3 layers, lengths, on=all, MSE"),
     # --- Truncated BPTT (unidirectional, no lengths) --------------------------
     dict(name="tbptt2_1l_all_mse_bf", seed=120, batch=3, seq=7,
          seq_len="fixed", input_size=3, hidden_size=5, batch_first=True,
@@ -250,6 +281,11 @@ CONFIGS = [
          dtype="int64", vocab=9, embed=4, hidden_size=5, num_layers=2,
          batch_first=True, head="last", out_features=3, loss=CE, truncate=3,
          comment="K=3, int64 ids, 2 layers, on=last, CE"),
+    dict(name="tbptt1_2l_all_mse", seed=137, batch=3, seq=3,
+         seq_len="fixed", input_size=2, hidden_size=4, num_layers=2,
+         h0=True, head="all", out_features=2, loss=MSE, truncate=1,
+         unroll=("none", "full"),
+         comment="K=1 (every state detached), T=3, 2 layers, on=all, MSE"),
 ]
 
 
@@ -371,6 +407,9 @@ def lit_test(c):
         lines += ["# Checkpointed every %d steps (T=%d): the same goldens."
                   % (k, c["seq"])]
         lines += block(["--checkpoint-bptt=%d" % k])
+    for u in c["unroll"]:
+        lines += ["# With --unroll=%s: the same goldens." % u]
+        lines += block(extra + ["--unroll=" + u])
     for cpu in c["targets"]:
         lines += ["# With --target-cpu=%s (full column panels): the same "
                   "goldens." % cpu]
@@ -585,7 +624,8 @@ def generate(c, out_dir):
         np.save(os.path.join(d, "input_grad.npy"), dx64.astype(np.float32))
     np.save(os.path.join(d, "h0_grad.npy"), dh064.astype(np.float32))
     cfg_json = {k: v for k, v in c.items()
-                if k not in ("spec", "model", "example")}
+                if k not in ("spec", "model", "example")
+                and (v != () or k != "unroll")}
     fwd.write_text(os.path.join(d, "config.json"),
                    json.dumps(cfg_json, indent=2, sort_keys=True) + "\n")
     size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))

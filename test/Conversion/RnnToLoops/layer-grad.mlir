@@ -221,3 +221,58 @@ func.func @conditional_input_grad(%x: memref<3x?x2xf32>, %h0: memref<?x4xf32>,
       {nonlinearity = #rnn.nonlinearity<tanh>}
   return
 }
+
+// -----
+
+/// One static step: no step follows another, so the views of the steps
+/// after the first are empty and start at 0, not at 1 (past the end of the
+/// buffer, which the subview verifier rejects even for an empty view);
+/// the step's g meets h0 alone.
+
+// CHECK-LABEL: func @one_step
+// CHECK-SAME:    %[[Y:[a-z0-9_]+]]: memref<1x?x4xf32>, %[[DY:[a-z0-9_]+]]: memref<1x?x4xf32>,
+// LOOP:          memref.subview %[[DY]][0, 0, 0] [%{{.*}}, %{{.*}}, 4]
+// LOOP:          memref.subview %[[Y]][0, 0, 0] [%{{.*}}, %{{.*}}, 4]
+// LOOP-NOT:      memref.subview %[[DY]][1
+// FULL:          rnn.cell_grad {{.*}} at %c0, %c0
+// FULL-NOT:      rnn.cell_grad
+func.func @one_step(%x: memref<1x?x2xf32>, %h0: memref<?x4xf32>,
+                    %w_ih: memref<4x2xf32>, %w_hh: memref<4x4xf32>,
+                    %y: memref<1x?x4xf32>, %dy: memref<1x?x4xf32>,
+                    %dh: memref<?x4xf32>, %dw_ih: memref<4x2xf32>,
+                    %dw_hh: memref<4x4xf32>) {
+  rnn.layer_grad %x : memref<1x?x2xf32> h0(%h0 : memref<?x4xf32>)
+      weights(%w_ih, %w_hh : memref<4x2xf32>, memref<4x4xf32>)
+      output(%y : memref<1x?x4xf32>)
+      grads(%dy, %dh : memref<1x?x4xf32>, memref<?x4xf32>)
+      weight_grads(%dw_ih, %dw_hh : memref<4x2xf32>, memref<4x4xf32>)
+      {nonlinearity = #rnn.nonlinearity<tanh>, reverse}
+  return
+}
+
+// -----
+
+/// A dynamic number of steps (a BPTT segment, which canonicalization may
+/// later make static, as short as one step): the steps after the first
+/// start at min(1, T-1).
+
+// CHECK-LABEL: func @dynamic_steps
+// CHECK-SAME:    %[[Y:[a-z0-9_]+]]: memref<?x?x4xf32>, %[[DY:[a-z0-9_]+]]: memref<?x?x4xf32>,
+// LOOP:          %[[T:[a-z0-9_]+]] = memref.dim %[[Y]], %c0
+// LOOP:          %[[LAST:[a-z0-9_]+]] = arith.subi %[[T]], %[[ONE:[a-z0-9_]+]] : index
+// LOOP:          %[[SECOND:[a-z0-9_]+]] = arith.minui %[[ONE]], %[[LAST]] : index
+// LOOP:          memref.subview %[[DY]][%[[SECOND]], 0, 0] [%[[LAST]], %{{.*}}, 4]
+// LOOP:          memref.subview %[[Y]][0, 0, 0] [%[[LAST]], %{{.*}}, 4]
+func.func @dynamic_steps(%x: memref<?x?x2xf32>, %h0: memref<?x4xf32>,
+                         %w_ih: memref<4x2xf32>, %w_hh: memref<4x4xf32>,
+                         %y: memref<?x?x4xf32>, %dy: memref<?x?x4xf32>,
+                         %dh: memref<?x4xf32>, %dw_ih: memref<4x2xf32>,
+                         %dw_hh: memref<4x4xf32>) {
+  rnn.layer_grad %x : memref<?x?x2xf32> h0(%h0 : memref<?x4xf32>)
+      weights(%w_ih, %w_hh : memref<4x2xf32>, memref<4x4xf32>)
+      output(%y : memref<?x?x4xf32>)
+      grads(%dy, %dh : memref<?x?x4xf32>, memref<?x4xf32>)
+      weight_grads(%dw_ih, %dw_hh : memref<4x2xf32>, memref<4x4xf32>)
+      {nonlinearity = #rnn.nonlinearity<tanh>}
+  return
+}

@@ -806,11 +806,22 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
                      input, op.getWeightIhGrad());
 
     // Every step but the first in forward order follows the output of the
-    // step before it: t-1 going forward, t+1 in reverse.
+    // step before it: t-1 going forward, t+1 in reverse. The views of those
+    // T-1 steps start at step min(1, T-1), not 1: a sequence (or a segment)
+    // of one step has no such pair, and a view starting at 1 would start
+    // past the end of the buffer, which the subview verifier rejects even
+    // for an empty view once canonicalization makes T static.
     Value step = arith::ConstantIndexOp::create(rewriter, loc, 1);
     Value last = arith::SubIOp::create(rewriter, loc, seqLen, step);
-    OpFoldResult following = op.getReverse() ? zero : one;
-    OpFoldResult preceding = op.getReverse() ? one : zero;
+    std::optional<int64_t> staticSeqLen = getConstantIntValue(seqLen);
+    OpFoldResult second =
+        staticSeqLen
+            ? OpFoldResult(rewriter.getIndexAttr(
+                  std::min<int64_t>(1, *staticSeqLen - 1)))
+            : OpFoldResult(arith::MinUIOp::create(rewriter, loc, step, last)
+                               .getResult());
+    OpFoldResult following = op.getReverse() ? zero : second;
+    OpFoldResult preceding = op.getReverse() ? second : zero;
     Value followingGrads = steps(grads, following, last);
     Value precedingOutputs = steps(output, preceding, last);
     MatmulOp::create(rewriter, loc,
