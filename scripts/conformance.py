@@ -28,7 +28,6 @@
 #   /usr/bin/python3 scripts/conformance.py --seed 1 --only 17 --keep DIR -v
 
 import argparse
-import contextlib
 import copy
 import hashlib
 import os
@@ -46,7 +45,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 try:
     import numpy as np
     import torch
-    import torch.nn as nn
     import gen_goldens as fwd  # noqa: E402  (module, inputs, writers)
     import gen_grad_goldens as ggrad  # noqa: E402  (targets, loss, grads)
 except ImportError as e:  # CTest maps 77 to "skipped".
@@ -79,10 +77,7 @@ AVX512_CPUS = {"x86-64-v4", "skylake-avx512"}
 # Known gaps: drawn (so that every other model's draw stays the same when a
 # gap closes) but skipped with a counted reason unless `--run-gap NAME`.
 # Remove an entry once rnnc supports it.
-KNOWN_GAPS = {
-    "ce_options": "CrossEntropyLoss(ignore_index=..., reduction=...) is not "
-                  "in the spec language yet",
-}
+KNOWN_GAPS = {}
 
 # Per-command time limit (the sanitizer build is slow).
 COMMAND_TIMEOUT_S = 600
@@ -204,15 +199,18 @@ def draw(seed, index, have_avx512):
     gap = None
     if raw["loss"] == CE:
         raw["target_dtype"] = "int64" if r.random() < 0.6 else "int32"
-        if r.random() < 0.1:
-            gap = "ce_options"
-            opts["ce_reduction"] = r.choice(["mean", "sum"])
-            opts["ce_ignore_index"] = r.choice([None, -100, 0])
-            if opts["ce_ignore_index"] == 0 and r.random() < 0.5:
-                opts["ce_ignore_index"] = r.randint(0, 11)
-            if (opts["ce_reduction"] == "mean"
-                    and opts["ce_ignore_index"] is None):
-                opts["ce_reduction"] = "sum"
+        # The loss's options: PyTorch's defaults (mean, -100) most of the
+        # time; some targets at the ignore index, -100 (written or not) or a
+        # class.
+        if r.random() < 0.25:
+            raw["reduction"] = "sum"
+        u = r.random()
+        raw["ignore_index"] = (None if u < 0.6 else -100 if u < 0.7
+                               else r.randint(-3, 11))
+        if r.random() < 0.4:
+            raw["ignored"] = r.choice([0.1, 0.3, 0.9])
+    elif raw["loss"] == MSE and r.random() < 0.2:
+        raw["reduction"] = "sum"
     if raw["loss"] and not bidir:
         u = r.random()
         opts["bptt"] = ("full" if u < 0.4 else "checkpoint" if u < 0.7
@@ -226,6 +224,9 @@ def draw(seed, index, have_avx512):
         lengths, lmode = None, "-"
     raw["lengths"] = lengths
     opts["lengths_mode"] = lmode
+    if (raw["loss"] == CE and lengths is not None and raw["head"] != "last"
+            and r.random() < 0.5):
+        raw["pad_ignore"] = True        # padding labelled as PyTorch users do
     if raw["loss"] and raw["dtype"] == "float32":
         opts["input_grad"] = r.random() < 0.8
     opts["unroll"] = r.choice(["auto", "auto", "none", "full",
@@ -262,6 +263,11 @@ def describe(c, o):
         loss = "mse"
     elif c["loss"] == CE:
         loss = "ce/" + c["target_dtype"]
+    if c["loss"] and c["reduction"] != "mean":
+        loss += "/" + c["reduction"]
+    if c["loss"] == CE and (c["ignore_index"] is not None or c["ignored"]):
+        loss += "/ignore=%d@%g%s" % (ggrad.ignore_index(c), c["ignored"],
+                                     "+pad" if c["pad_ignore"] else "")
     if c["loss"] and o["bptt"] != "full":
         loss += " %s=%d" % (o["bptt"], o["k"])
     bits = ["L=%d" % c["num_layers"], "bi" if c["bidirectional"] else "uni",
@@ -285,66 +291,13 @@ def describe(c, o):
 #===----------------------------------------------------------------------===#
 
 def spec_text(c, o):
-    """The `.rnn` spec: gen_goldens' writer, with our own first line and,
-    for the ce_options gap, the loss's options."""
+    """The `.rnn` spec: gen_goldens' writer, with our own first line."""
     lines = fwd.spec_text(c).splitlines()
     assert fwd.GENERATED_MARK in lines[0]
     lines[0] = "# Drawn by " + c["comment"]
     if c["comment"]:
         del lines[1]                    # the comment line fwd adds
-    if o["gap"] == "ce_options":
-        args = []
-        if o["ce_ignore_index"] is not None:
-            args.append("ignore_index=%d" % o["ce_ignore_index"])
-        if o["ce_reduction"] != "mean":
-            args.append("reduction=%s" % o["ce_reduction"])
-        lines = [("loss = CrossEntropyLoss(%s)" % ", ".join(args))
-                 if l == "loss = CrossEntropyLoss()" else l for l in lines]
     return "\n".join(lines) + "\n"
-
-
-def ce_options_loss(o):
-    """gen_grad_goldens.loss_fn with the ce_options gap's ignore_index and
-    reduction (padded steps of many-to-many outputs are ignored too)."""
-    def loss_fn(c, y, target, lengths):
-        ii = o["ce_ignore_index"]
-        ii = -100 if ii is None else ii
-        t = torch.from_numpy(target.astype(np.int64))
-        if c["head"] != "last" and lengths is not None:
-            mask = torch.from_numpy(ggrad.valid_mask(c, lengths))
-            t = t.masked_fill(~mask, ii)
-        return nn.CrossEntropyLoss(ignore_index=ii,
-                                   reduction=o["ce_reduction"])(
-            y.reshape(-1, y.shape[-1]), t.reshape(-1))
-    return loss_fn
-
-
-@contextlib.contextmanager
-def loss_override(fn):
-    """Makes gen_grad_goldens.reference() use `fn` as its loss (it looks
-    loss_fn up in its module at call time); None leaves it alone."""
-    saved = ggrad.loss_fn
-    if fn is not None:
-        ggrad.loss_fn = fn
-    try:
-        yield
-    finally:
-        ggrad.loss_fn = saved
-
-
-def make_gap_targets(c, o, target, rng):
-    """ce_options: some targets equal to ignore_index (never all of them)."""
-    ii = o["ce_ignore_index"]
-    if ii is None:
-        return target
-    classes = ggrad.output_shape(c)[-1]
-    if ii >= classes:
-        return target                  # an ignore_index no class takes
-    t = target.copy()
-    hit = rng.random_sample(t.shape) < 0.3
-    hit.flat[rng.randint(t.size)] = False
-    t[hit] = ii
-    return t
 
 
 def make_data(c, o):
@@ -356,8 +309,6 @@ def make_data(c, o):
     target = None
     if c["loss"]:
         target = ggrad.make_target(c, rng, lengths)
-        if o["gap"] == "ce_options":
-            target = make_gap_targets(c, o, target, rng)
     sd = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
     return model, sd, x, lengths, h0, target
 
@@ -377,10 +328,8 @@ def forward_reference(model, c, x, lengths, h0):
 def grad_reference(model, c, o, x, lengths, h0, target):
     """gen_grad_goldens.reference in float64 (truncated when drawn)."""
     K = o["k"] if o["bptt"] == "truncate" else 0
-    fn = ce_options_loss(o) if o["gap"] == "ce_options" else None
-    with loss_override(fn):
-        loss, grads, dx, dh0, _ = ggrad.reference(
-            model, c, x, lengths, h0, target, torch.float64, K)
+    loss, grads, dx, dh0, _ = ggrad.reference(
+        model, c, x, lengths, h0, target, torch.float64, K)
     return loss, grads, dx, dh0
 
 

@@ -95,13 +95,19 @@ TRUNCATION_MIN_EFFECT = 1e-4
 #   targets        CPUs for extra RUNs with --target-cpu=<cpu>: narrower
 #                  vectors give small models the kernels' full column panels
 #                  (x86-64-v2: 12 columns), which must reproduce the goldens
+#   ignored        CE: the fraction of targets set to the ignore index (at
+#                  least one target stays a class)
+#   pad_ignore     CE, many-to-many with lengths: targets at padded steps
+#                  are the ignore index (as a PyTorch user labels padding)
+#                  instead of random valid classes
 #   without_input_grad
 #                  an extra RUN without --input-grad (float input only): the
 #                  input-gradient products are skipped, and the loss, the
 #                  parameter and h0 gradients must reproduce the goldens
 
 GRAD_DEFAULTS = dict(target_dtype="int64", truncate=0, also_truncate=None,
-                     checkpoint=(), targets=(), without_input_grad=False)
+                     checkpoint=(), targets=(), without_input_grad=False,
+                     ignored=0.0, pad_ignore=False)
 
 MSE, CE = "MSELoss", "CrossEntropyLoss"
 
@@ -257,6 +263,29 @@ CONFIGS = [
          lengths=[3, 1, 2], head="all", out_features=2, loss=MSE,
          checkpoint=(1, 2), unroll=("none", "full", "2"),
          comment="seq_len=3, 3 layers, lengths, on=all, MSE"),
+    # --- Loss options: ignore_index and reduction -----------------------------
+    dict(name="ce_ignore_pad_bidir_len_all", seed=140, batch=4, seq=6,
+         input_size=3, hidden_size=5, bidirectional=True, batch_first=True,
+         lengths=[6, 2, 4, 1], head="all", out_features=4, loss=CE,
+         pad_ignore=True, ignored=0.2, unroll=("full",),
+         comment="padded steps labelled -100 (PyTorch's default "
+                 "ignore_index) and some valid steps too, lengths, on=all"),
+    dict(name="ce_ignore2_sum_embed_len_all", seed=141, batch=3, seq=5,
+         seq_len="fixed", dtype="int32", vocab=9, embed=4, hidden_size=6,
+         num_layers=2, lengths=[5, 3, 1], head="all", out_features=5,
+         loss=CE, target_dtype="int32", ignore_index=2, ignored=0.3,
+         pad_ignore=True, reduction="sum",
+         comment="ignore_index=2 (a class), reduction=sum, int32 ids and "
+                 "targets, lengths, on=all"),
+    dict(name="ce_ignore_neg1_sum_last", seed=142, batch=6, seq=4,
+         input_size=3, hidden_size=5, head="last", out_features=3, loss=CE,
+         target_dtype="int32", ignore_index=-1, ignored=0.4, reduction="sum",
+         comment="ignore_index=-1, reduction=sum, on=last"),
+    dict(name="mse_sum_len_all", seed=143, batch=4, seq=6, seq_len="fixed",
+         input_size=3, hidden_size=5, num_layers=2, lengths=[6, 1, 3, 5],
+         head="all", out_features=2, loss=MSE, reduction="sum",
+         checkpoint=(2,),
+         comment="MSELoss(reduction=sum) over valid steps, lengths, on=all"),
     # --- Truncated BPTT (unidirectional, no lengths) --------------------------
     dict(name="tbptt2_1l_all_mse_bf", seed=120, batch=3, seq=7,
          seq_len="fixed", input_size=3, hidden_size=5, batch_first=True,
@@ -286,6 +315,14 @@ CONFIGS = [
          h0=True, head="all", out_features=2, loss=MSE, truncate=1,
          unroll=("none", "full"),
          comment="K=1 (every state detached), T=3, 2 layers, on=all, MSE"),
+    dict(name="tbptt2_mse_sum_last", seed=144, batch=3, seq=5,
+         input_size=2, hidden_size=4, head="last", out_features=2, loss=MSE,
+         reduction="sum", truncate=2,
+         comment="K=2, MSELoss(reduction=sum), on=last"),
+    dict(name="tbptt3_ce_ignore_all", seed=145, batch=3, seq=7,
+         input_size=2, hidden_size=4, head="all", out_features=3, loss=CE,
+         ignored=0.3, truncate=3,
+         comment="K=3, CE with targets at -100, on=all"),
 ]
 
 
@@ -466,7 +503,24 @@ def make_target(c, rng, lengths):
             t[~valid_mask(c, lengths)] = 1e3   # must not be read
         return t
     t = rng.randint(0, shape[-1], size=shape[:-1])
+    ii = ignore_index(c)
+    if c["ignored"]:
+        # One valid position keeps its class, so the mean has a count.
+        hit = rng.random_sample(t.shape) < c["ignored"]
+        valid = (valid_mask(c, lengths) if many and lengths is not None
+                 else np.ones(t.shape, bool))
+        keep = np.flatnonzero(valid)
+        hit.flat[keep[rng.randint(keep.size)]] = False
+        t[hit] = ii
+    if c["pad_ignore"]:
+        assert many and lengths is not None, c["name"]
+        t[~valid_mask(c, lengths)] = ii
     return t.astype(np.int64 if c["target_dtype"] == "int64" else np.int32)
+
+
+def ignore_index(c):
+    """The ignore_index CrossEntropyLoss applies (PyTorch's default -100)."""
+    return -100 if c["ignore_index"] is None else c["ignore_index"]
 
 
 def loss_fn(c, y, target, lengths):
@@ -477,13 +531,17 @@ def loss_fn(c, y, target, lengths):
     if c["loss"] == MSE:
         t = torch.from_numpy(target).to(y.dtype)
         if mask is None:
-            return nn.MSELoss()(y, t)
+            return nn.MSELoss(reduction=c["reduction"])(y, t)
         sq = (y - t) ** 2 * mask[..., None].to(y.dtype)
+        if c["reduction"] == "sum":
+            return sq.sum()
         return sq.sum() / (mask.sum() * y.shape[-1])
+    ii = ignore_index(c)
     t = torch.from_numpy(target.astype(np.int64))
     if mask is not None:
-        t = t.masked_fill(~mask, -100)       # nn.CrossEntropyLoss ignore_index
-    return nn.CrossEntropyLoss()(y.reshape(-1, y.shape[-1]), t.reshape(-1))
+        t = t.masked_fill(~mask, ii)         # padded steps are ignored too
+    return nn.CrossEntropyLoss(ignore_index=ii, reduction=c["reduction"])(
+        y.reshape(-1, y.shape[-1]), t.reshape(-1))
 
 
 def windowed_forward(model, c, x, h0, K):
@@ -623,9 +681,8 @@ def generate(c, out_dir):
     if dx64 is not None:
         np.save(os.path.join(d, "input_grad.npy"), dx64.astype(np.float32))
     np.save(os.path.join(d, "h0_grad.npy"), dh064.astype(np.float32))
-    cfg_json = {k: v for k, v in c.items()
-                if k not in ("spec", "model", "example")
-                and (v != () or k != "unroll")}
+    cfg_json = {k: v for k, v in fwd.json_config(c).items()
+                if k not in ("spec", "model", "example")}
     fwd.write_text(os.path.join(d, "config.json"),
                    json.dumps(cfg_json, indent=2, sort_keys=True) + "\n")
     size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
@@ -755,12 +812,13 @@ def error_cases(configs, results):
          "float32 class indices"),
         ("class_index_eq_C", ERR_CE_ALL,
          {"target": hi}, [],
-         [E + "class index %d at flat index %d is outside [0, %d)"
-          % (Cc, 2 * Tc + 4, Cc)],
+         [E + "class index %d at flat index %d is outside [0, %d) and is "
+          "not the loss's ignore_index (-100)" % (Cc, 2 * Tc + 4, Cc)],
          "a class index equal to C=%d (on=all)" % Cc),
         ("class_index_negative", ERR_CE_LAST,
          {"target": neg}, [],
-         [E + "class index -1 at flat index 1 is outside [0, %d)" % Cl],
+         [E + "class index -1 at flat index 1 is outside [0, %d) and is "
+          "not the loss's ignore_index (-100)" % Cl],
          "a class index of -1 (on=last, int32 targets)"),
         ("spec_without_loss", ERR_MSE_LAST,
          {"spec": no_loss}, [],

@@ -701,8 +701,8 @@ void ModelGen::buildModelFunc(bool training) {
     linalg::FillOp::create(builder, l, ValueRange{seqLen64},
                            ValueRange{lengths});
   }
-  Value lengthsOk = rnn::AllInRangeOp::create(builder, l, builder.getI1Type(),
-                                              lengths, one64, seqLen64);
+  Value lengthsOk = rnn::AllInRangeOp::create(
+      builder, l, builder.getI1Type(), lengths, one64, seqLen64, Value());
   branchUnless(lengthsOk, outOfRange);
 
   // The model's output: the head's, or the RNN's (T, B, D*H).
@@ -729,9 +729,12 @@ void ModelGen::buildModelFunc(bool training) {
                           : SmallVector<OpFoldResult>{batch, trailing.front()},
                   lossLoc);
     if (classes) {
+      // A target is a class in [0, C) or ignore_index, at every position
+      // (padding included, as PyTorch checks every target it is given).
       Value classesOk = rnn::AllInRangeOp::create(
           builder, lossLoc, builder.getI1Type(), target, i64(0, lossLoc),
-          i64(outputFeatures - 1, lossLoc));
+          i64(outputFeatures - 1, lossLoc),
+          i64(spec.loss->ignoreIndex, lossLoc));
       branchUnless(classesOk, outOfRange);
     }
   }
@@ -747,7 +750,8 @@ void ModelGen::buildModelFunc(bool training) {
         viewPointer(inputArg, zeroOffset, idType, sequenceShape({}), embLoc));
     Value idsOk =
         rnn::AllInRangeOp::create(builder, embLoc, builder.getI1Type(), ids,
-                                  i64(0, l), i64(emb.numEmbeddings - 1, l));
+                                  i64(0, l), i64(emb.numEmbeddings - 1, l),
+                                  /*also=*/Value());
     branchUnless(idsOk, outOfRange);
     Value table = param(*layout.find(ParamRole::EmbeddingWeight), embLoc);
     SmallVector<OpFoldResult> embShape = {seqLen, batch,
@@ -951,12 +955,16 @@ void ModelGen::buildModelFunc(bool training) {
                              builder, lossLoc, scalarType, flatLossGrad,
                              builder.getIndexAttr(0), {}, {}));
     Value lossLengths = outputPerStep ? lengths : Value();
+    rnn::Reduction reduction = spec.loss->reduction == LossReduction::Sum
+                                   ? rnn::Reduction::sum
+                                   : rnn::Reduction::mean;
     if (spec.loss->kind == LossKind::MSE)
       rnn::MseLossOp::create(builder, lossLoc, modelOutput, target, lossLengths,
-                             loss);
+                             loss, reduction);
     else
       rnn::CrossEntropyLossOp::create(builder, lossLoc, modelOutput, target,
-                                      lossLengths, loss);
+                                      lossLengths, loss, reduction,
+                                      spec.loss->ignoreIndex);
   }
   func::ReturnOp::create(
       builder, l,

@@ -39,6 +39,9 @@ enum class HeadKind {
 /// Loss used by the training entry points.
 enum class LossKind { MSE, CrossEntropy };
 
+/// How the loss reduces its terms (the losses' `reduction`).
+enum class LossReduction { Mean, Sum };
+
 /// `input(...)`: what the caller feeds the model.
 struct InputSpec {
   /// Fixed sequence length, or std::nullopt when it is a run-time argument.
@@ -81,10 +84,15 @@ struct LinearSpec {
   mlir::LocationAttr loc;
 };
 
-/// `loss = MSELoss()` or `loss = CrossEntropyLoss()`.
+/// `loss = MSELoss(reduction=...)` or
+/// `loss = CrossEntropyLoss(ignore_index=..., reduction=...)`.
 struct LossSpec {
   std::string name = "loss";
   LossKind kind = LossKind::MSE;
+  LossReduction reduction = LossReduction::Mean;
+  /// CrossEntropyLoss: targets equal to this are left out (PyTorch's
+  /// default, -100, so that padding labelled -100 is ignored).
+  int64_t ignoreIndex = -100;
   mlir::LocationAttr loc;
 };
 

@@ -160,10 +160,12 @@ static constexpr StringRef kRnnUnsupported[] = {"device", "dtype", "proj_size"};
 static constexpr StringRef kLinearOptions[] = {"in_features", "out_features",
                                                "bias", "on"};
 static constexpr StringRef kLinearUnsupported[] = {"device", "dtype"};
-static constexpr StringRef kLossOptions[] = {"reduction"};
+static constexpr StringRef kMSELossOptions[] = {"reduction"};
 static constexpr StringRef kMSELossUnsupported[] = {"size_average", "reduce"};
+static constexpr StringRef kCrossEntropyOptions[] = {"ignore_index",
+                                                     "reduction"};
 static constexpr StringRef kCrossEntropyUnsupported[] = {
-    "weight", "size_average", "ignore_index", "reduce", "label_smoothing"};
+    "weight", "size_average", "reduce", "label_smoothing"};
 
 //===----------------------------------------------------------------------===//
 // Parser
@@ -840,20 +842,37 @@ LogicalResult Parser::checkLinear(SMLoc loc, std::string name,
 LogicalResult Parser::checkLoss(SMLoc loc, std::string name, LossKind kind,
                                 ArrayRef<Arg> args) {
   lossLoc = loc;
-  StringRef owner = kind == LossKind::MSE ? "MSELoss" : "CrossEntropyLoss";
-  if (failed(checkOptions({owner, kLossOptions,
-                           kind == LossKind::MSE
-                               ? ArrayRef<StringRef>(kMSELossUnsupported)
-                               : ArrayRef<StringRef>(kCrossEntropyUnsupported)},
-                          args)))
+  bool mse = kind == LossKind::MSE;
+  StringRef owner = mse ? "MSELoss" : "CrossEntropyLoss";
+  ArrayRef<StringRef> options = mse ? ArrayRef<StringRef>(kMSELossOptions)
+                                    : ArrayRef<StringRef>(kCrossEntropyOptions);
+  ArrayRef<StringRef> unsupported =
+      mse ? ArrayRef<StringRef>(kMSELossUnsupported)
+          : ArrayRef<StringRef>(kCrossEntropyUnsupported);
+  if (failed(checkOptions({owner, options, unsupported}, args)))
     return failure();
+  LossSpec loss;
   if (const Arg *arg = findArg(args, "reduction")) {
-    static constexpr StringRef choices[] = {"mean"};
+    if (arg->getWord() == StringRef("none")) {
+      emitError(arg->value.getLoc(),
+                "reduction 'none' is not supported: the training entry "
+                "points need one scalar loss; use 'mean' or 'sum'");
+      return failure();
+    }
+    static constexpr StringRef choices[] = {"mean", "sum"};
     unsigned index = 0;
     if (failed(getChoice(*arg, choices, index)))
       return failure();
+    loss.reduction = index == 0 ? LossReduction::Mean : LossReduction::Sum;
   }
-  LossSpec loss;
+  if (const Arg *arg = findArg(args, "ignore_index")) {
+    if (arg->value.isNot(TokenKind::Integer)) {
+      emitError(arg->value.getLoc(), "'ignore_index' must be an integer, got " +
+                                         arg->describeValue());
+      return failure();
+    }
+    loss.ignoreIndex = arg->value.getIntValue();
+  }
   loss.name = std::move(name);
   loss.kind = kind;
   loss.loc = getLoc(loc);

@@ -752,10 +752,13 @@ llvm::Error runModel(const rnnc::ModelSpec &spec, MLIRContext &context,
         return valuesOrError.takeError();
       classes = std::move(*valuesOrError);
       int64_t numClasses = outputShape.back();
+      int64_t ignoreIndex = spec.loss->ignoreIndex;
       for (size_t i = 0; i < classes.size(); ++i)
-        if (classes[i] < 0 || classes[i] >= numClasses)
-          return fail("class index {} at flat index {} is outside [0, {})",
-                      classes[i], i, numClasses);
+        if ((classes[i] < 0 || classes[i] >= numClasses) &&
+            classes[i] != ignoreIndex)
+          return fail("class index {} at flat index {} is outside [0, {}) "
+                      "and is not the loss's ignore_index ({})",
+                      classes[i], i, numClasses, ignoreIndex);
     }
   }
 

@@ -29,4 +29,19 @@ def Rnn_NonlinearityAttr : EnumAttr<Rnn_Dialect, Rnn_NonlinearityEnum,
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Rnn_ReductionMean : I32EnumAttrCase<"mean", 0>;
+def Rnn_ReductionSum : I32EnumAttrCase<"sum", 1>;
+
+def Rnn_ReductionEnum : I32EnumAttr<"Reduction",
+    "how a loss reduces its terms (the losses' reduction option)",
+    [Rnn_ReductionMean, Rnn_ReductionSum]> {
+  let cppNamespace = "::mlir::rnn";
+  let genSpecializedAttr = 0;
+}
+
+def Rnn_ReductionAttr : EnumAttr<Rnn_Dialect, Rnn_ReductionEnum,
+                                 "reduction"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // RNN_ATTRS_TD

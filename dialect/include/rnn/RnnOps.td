@@ -485,10 +485,12 @@ def Rnn_MatmulPairOp : Rnn_Op<"matmul_pair", [AttrSizedOperandSegments]> {
 //===----------------------------------------------------------------------===//
 
 def Rnn_MseLossOp : Rnn_Op<"mse_loss"> {
-  let summary = "Mean squared error (nn.MSELoss, reduction='mean')";
+  let summary = "Squared error (nn.MSELoss)";
   let description = [{
-    Writes `mean((prediction - target)^2)` to the scalar `loss`.
-    `prediction` and `target` have the same shape, of rank 1 to 3. With
+    Writes `mean((prediction - target)^2)` (`reduction = mean`, the
+    default) or the sum of the squares (`reduction = sum`) to the scalar
+    `loss`. `prediction` and `target` have the same shape, of rank 1 to 3.
+    With
     `lengths` (rank-3, time-major `(T, B, F)` operands only), positions
     `t >= lengths[b]` are left out of both the sum and the count: the mean
     is over valid time steps only.
@@ -505,7 +507,9 @@ def Rnn_MseLossOp : Rnn_Op<"mse_loss"> {
         $prediction,
     Arg<StridedMemRefRankOf<[F32], [1, 2, 3]>, "target", [MemRead]>:$target,
     Arg<Optional<Rnn_LengthsBuffer>, "lengths (B)", [MemRead]>:$lengths,
-    Arg<MemRefRankOf<[F32], [0]>, "mean loss", [MemWrite]>:$loss
+    Arg<MemRefRankOf<[F32], [0]>, "loss", [MemWrite]>:$loss,
+    DefaultValuedAttr<Rnn_ReductionAttr, "::mlir::rnn::Reduction::mean">:
+        $reduction
   );
   let assemblyFormat = [{
     $prediction `,` $target (`lengths` `(` $lengths^ `:` type($lengths) `)`)?
@@ -522,13 +526,18 @@ def Rnn_MseLossOp : Rnn_Op<"mse_loss"> {
 def Rnn_CrossEntropyLossOp : Rnn_Op<"cross_entropy_loss"> {
   let summary = "Softmax cross entropy with class indices (nn.CrossEntropyLoss)";
   let description = [{
-    Writes the mean over positions of `logsumexp(logits[p, :]) -
-    logits[p, target[p]]` to the scalar `loss`, for `logits` `(N, C)` with
-    `target` `(N)`, or time-major `logits` `(T, B, C)` with `target`
-    `(T, B)`. With `lengths` (rank 3 only), positions `t >= lengths[b]` are
-    left out of the mean. Targets must lie in `[0, C)`: a precondition the
-    caller checks with `rnn.all_in_range`. The log-sum-exp subtracts the
-    row maximum first, as PyTorch does, so large logits do not overflow.
+    Writes the mean (`reduction = mean`, the default) or the sum
+    (`reduction = sum`) over the counted positions `p` of
+    `logsumexp(logits[p, :]) - logits[p, target[p]]` to the scalar `loss`,
+    for `logits` `(N, C)` with `target` `(N)`, or time-major `logits`
+    `(T, B, C)` with `target` `(T, B)`. A position whose target equals
+    `ignore_index` (default -100, as in PyTorch) is not counted, and with
+    `lengths` (rank 3 only) neither is a position `t >= lengths[b]`; the
+    mean divides by the number of counted positions (NaN when there is
+    none, as in PyTorch). Other targets must lie in `[0, C)`: a
+    precondition the caller checks with `rnn.all_in_range`. The
+    log-sum-exp subtracts the row maximum first, as PyTorch does, so large
+    logits do not overflow.
 
     Example:
 
@@ -542,7 +551,10 @@ def Rnn_CrossEntropyLossOp : Rnn_Op<"cross_entropy_loss"> {
     Arg<StridedMemRefRankOf<[I64, I32], [1, 2]>, "class indices",
         [MemRead]>:$target,
     Arg<Optional<Rnn_LengthsBuffer>, "lengths (B)", [MemRead]>:$lengths,
-    Arg<MemRefRankOf<[F32], [0]>, "mean loss", [MemWrite]>:$loss
+    Arg<MemRefRankOf<[F32], [0]>, "loss", [MemWrite]>:$loss,
+    DefaultValuedAttr<Rnn_ReductionAttr, "::mlir::rnn::Reduction::mean">:
+        $reduction,
+    DefaultValuedAttr<I64Attr, "-100">:$ignore_index
   );
   let assemblyFormat = [{
     $logits `,` $target (`lengths` `(` $lengths^ `:` type($lengths) `)`)?
@@ -902,7 +914,8 @@ def Rnn_MseLossGradOp : Rnn_Op<"mse_loss_grad"> {
   let summary = "Backward of rnn.mse_loss";
   let description = [{
     `prediction_grad += 2 (prediction - target) / count * loss_grad` at every
-    position the loss counted (see `rnn.mse_loss`).
+    position the loss counted (see `rnn.mse_loss`); with `reduction = sum`
+    there is no division by the count.
 
     Example:
 
@@ -918,7 +931,9 @@ def Rnn_MseLossGradOp : Rnn_Op<"mse_loss_grad"> {
     Arg<MemRefRankOf<[F32], [0]>, "d loss", [MemRead]>:$loss_grad,
     Arg<Optional<Rnn_LengthsBuffer>, "lengths (B)", [MemRead]>:$lengths,
     Arg<StridedMemRefRankOf<[F32], [1, 2, 3]>, "d prediction",
-        [MemRead, MemWrite]>:$prediction_grad
+        [MemRead, MemWrite]>:$prediction_grad,
+    DefaultValuedAttr<Rnn_ReductionAttr, "::mlir::rnn::Reduction::mean">:
+        $reduction
   );
   let assemblyFormat = [{
     $prediction `,` $target `,` $loss_grad
@@ -932,7 +947,10 @@ def Rnn_CrossEntropyLossGradOp : Rnn_Op<"cross_entropy_loss_grad"> {
   let summary = "Backward of rnn.cross_entropy_loss";
   let description = [{
     `logits_grad[p, c] += (softmax(logits[p])[c] - (c == target[p])) / count
-    * loss_grad` at every position the loss counted.
+    * loss_grad` at every position the loss counted (see
+    `rnn.cross_entropy_loss`: not past a sequence's length, not where the
+    target is `ignore_index`); with `reduction = sum` there is no division
+    by the count.
 
     Example:
 
@@ -948,7 +966,10 @@ def Rnn_CrossEntropyLossGradOp : Rnn_Op<"cross_entropy_loss_grad"> {
     Arg<MemRefRankOf<[F32], [0]>, "d loss", [MemRead]>:$loss_grad,
     Arg<Optional<Rnn_LengthsBuffer>, "lengths (B)", [MemRead]>:$lengths,
     Arg<StridedMemRefRankOf<[F32], [2, 3]>, "d logits", [MemRead, MemWrite]>:
-        $logits_grad
+        $logits_grad,
+    DefaultValuedAttr<Rnn_ReductionAttr, "::mlir::rnn::Reduction::mean">:
+        $reduction,
+    DefaultValuedAttr<I64Attr, "-100">:$ignore_index
   );
   let assemblyFormat = [{
     $logits `,` $target `,` $loss_grad
@@ -966,24 +987,28 @@ def Rnn_AllInRangeOp : Rnn_Op<"all_in_range"> {
   let summary = "Whether every element of an integer buffer lies in a range";
   let description = [{
     Returns true when every element `v` of `values` satisfies
-    `lower <= v <= upper`. The generated entry points use it to reject
-    sequence lengths outside `[1, T]` and token ids outside `[0, V)` before
-    anything reads out of bounds.
+    `lower <= v <= upper`, or equals `also` when it is given. The generated
+    entry points use it to reject sequence lengths outside `[1, T]`, token
+    ids outside `[0, V)` and class indices that are neither in `[0, C)` nor
+    the loss's `ignore_index` before anything reads out of bounds.
 
     Example:
 
     ```mlir
     %ok = rnn.all_in_range %lengths in [%one, %seq_len] : memref<?xi64>
+    %ok2 = rnn.all_in_range %labels in [%zero, %c4] or %ignored : memref<?xi64>
     ```
   }];
   let arguments = (ins
     Arg<Rnn_IntBuffer, "values", [MemRead]>:$values,
     I64:$lower,
-    I64:$upper
+    I64:$upper,
+    Optional<I64>:$also
   );
   let results = (outs I1:$result);
   let assemblyFormat = [{
-    $values `in` `[` $lower `,` $upper `]` `:` type($values) attr-dict
+    $values `in` `[` $lower `,` $upper `]` (`or` $also^)? `:` type($values)
+    attr-dict
   }];
 }
 

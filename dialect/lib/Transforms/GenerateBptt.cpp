@@ -126,7 +126,7 @@ LogicalResult AdjointBuilder::adjointOf(MseLossOp op, Value lossAdjoint) {
     return failure();
   MseLossGradOp::create(builder, op.getLoc(), op.getPrediction(),
                         op.getTarget(), lossAdjoint, op.getLengths(),
-                        *predictionGrad);
+                        *predictionGrad, op.getReduction());
   return success();
 }
 
@@ -135,9 +135,9 @@ LogicalResult AdjointBuilder::adjointOf(CrossEntropyLossOp op,
   auto logitsGrad = require(op.getLogits(), op, "logits");
   if (failed(logitsGrad))
     return failure();
-  CrossEntropyLossGradOp::create(builder, op.getLoc(), op.getLogits(),
-                                 op.getTarget(), lossAdjoint, op.getLengths(),
-                                 *logitsGrad);
+  CrossEntropyLossGradOp::create(
+      builder, op.getLoc(), op.getLogits(), op.getTarget(), lossAdjoint,
+      op.getLengths(), *logitsGrad, op.getReduction(), op.getIgnoreIndex());
   return success();
 }
 

@@ -9,6 +9,7 @@
 // CHECK-SAME:    (%[[P:[^:]*]]: memref<?x3xf32>, %[[T:[^:]*]]: memref<?x3xf32>, %[[D_LOSS:[^:]*]]: memref<f32>, %[[D_P:[^:]*]]: memref<?x3xf32>)
 // CHECK-DAG:     %[[ZERO:[a-z0-9_]+]] = arith.constant 0 : i64
 // CHECK-DAG:     %[[ONE:[a-z0-9_]+]] = arith.constant 1 : i64
+// CHECK-DAG:     %[[TWO:[a-z0-9_]+]] = arith.constant 2.000000e+00 : f32
 // CHECK:         %[[ROWS:[a-z0-9_]+]] = scf.for %{{.*}} iter_args(%[[C:[a-z0-9_]+]] = %[[ZERO]]) -> (i64)
 // CHECK-NEXT:      %[[C_NEXT:[a-z0-9_]+]] = arith.addi %[[C]], %[[ONE]] : i64
 // CHECK-NEXT:      scf.yield %[[C_NEXT]] : i64
@@ -16,7 +17,6 @@
 // CHECK-NEXT:    %[[WIDTH_I:[a-z0-9_]+]] = arith.index_cast %[[WIDTH]] : index to i64
 // CHECK-NEXT:    %[[COUNT_I:[a-z0-9_]+]] = arith.muli %[[ROWS]], %[[WIDTH_I]] : i64
 // CHECK-NEXT:    %[[COUNT:[a-z0-9_]+]] = arith.uitofp %[[COUNT_I]] : i64 to f32
-// CHECK:         %[[TWO:[a-z0-9_]+]] = arith.constant 2.000000e+00 : f32
 // CHECK-NEXT:    %[[NORM:[a-z0-9_]+]] = arith.divf %[[TWO]], %[[COUNT]] : f32
 // CHECK-NEXT:    %[[DL:[a-z0-9_]+]] = memref.load %[[D_LOSS]][] : memref<f32>
 // CHECK-NEXT:    %[[SCALE:[a-z0-9_]+]] = arith.mulf %[[NORM]], %[[DL]] fastmath<contract> : f32
@@ -89,7 +89,9 @@ func.func @mse_grad_time_major_with_lengths(%p: memref<?x?x2xf32>,
 // -----
 
 /// rnn.cross_entropy_loss_grad over rows (N, C): the count is the number of
-/// rows, scale = d_loss / count. Per row, the softmax is computed stably,
+/// rows whose target is not ignore_index (-100 by default), scale = d_loss /
+/// count, and only those rows are differentiated. Per row, the softmax is
+/// computed stably,
 /// as the forward's log-sum-exp: the row maximum first, then
 /// sum_c exp(l[c] - max). Each class then gets
 /// (exp(l[c] - max) / sum - (c == target ? 1 : 0)) * scale added.
@@ -97,13 +99,20 @@ func.func @mse_grad_time_major_with_lengths(%p: memref<?x?x2xf32>,
 // CHECK-LABEL: func @cross_entropy_grad_rows
 // CHECK-SAME:    (%[[LOGITS:[^:]*]]: memref<?x5xf32>, %[[LABELS:[^:]*]]: memref<?xi64>, %[[D_LOSS:[^:]*]]: memref<f32>, %[[D_LOGITS:[^:]*]]: memref<?x5xf32>)
 // CHECK-DAG:     %[[CLASSES:[a-z0-9_]+]] = memref.dim %[[LOGITS]], %{{.*}} : memref<?x5xf32>
+// CHECK-DAG:     %[[IGNORE:[a-z0-9_-]+]] = arith.constant -100 : i64
+// CHECK-DAG:     %[[DL:[a-z0-9_]+]] = memref.load %[[D_LOSS]][] : memref<f32>
 // CHECK-DAG:     %[[ONE:[a-z0-9_]+]] = arith.constant 1 : i64
 // CHECK:         %[[COUNT_I:[a-z0-9_]+]] = scf.for {{.*}} -> (i64)
-// CHECK-NEXT:      arith.addi %{{.*}}, %[[ONE]] : i64
+// CHECK-NEXT:      %[[L0:[a-z0-9_]+]] = memref.load %[[LABELS]]
+// CHECK-NEXT:      %[[KEEP0:[a-z0-9_]+]] = arith.cmpi ne, %[[L0]], %[[IGNORE]] : i64
+// CHECK-NEXT:      %[[W:[a-z0-9_]+]] = arith.select %[[KEEP0]], %[[ONE]], %{{.*}} : i64
+// CHECK-NEXT:      arith.addi %{{.*}}, %[[W]] : i64
 // CHECK:         %[[COUNT:[a-z0-9_]+]] = arith.uitofp %[[COUNT_I]] : i64 to f32
-// CHECK:         %[[DL:[a-z0-9_]+]] = memref.load %[[D_LOSS]][] : memref<f32>
 // CHECK-NEXT:    %[[SCALE:[a-z0-9_]+]] = arith.divf %[[DL]], %[[COUNT]] : f32
 // CHECK:         scf.for %[[N:[a-z0-9_]+]] =
+// CHECK-NEXT:      %[[LN:[a-z0-9_]+]] = memref.load %[[LABELS]][%[[N]]]
+// CHECK-NEXT:      %[[KEEP:[a-z0-9_]+]] = arith.cmpi ne, %[[LN]], %[[IGNORE]] : i64
+// CHECK-NEXT:      scf.if %[[KEEP]] {
 // CHECK-NEXT:      %[[NEG_INF:[a-z0-9_]+]] = arith.constant 0xFF800000 : f32
 // CHECK:           %[[MAX:[a-z0-9_]+]] = scf.for %[[C1:[a-z0-9_]+]] = %{{.*}} to %[[CLASSES]] step %{{.*}} iter_args(%[[M:[a-z0-9_]+]] = %[[NEG_INF]]) -> (f32)
 // CHECK-NEXT:        %[[L1:[a-z0-9_]+]] = memref.load %[[LOGITS]][%[[N]], %[[C1]]]
@@ -129,7 +138,7 @@ func.func @mse_grad_time_major_with_lengths(%p: memref<?x?x2xf32>,
 // CHECK-NEXT:        %[[OLD:[a-z0-9_]+]] = memref.load %[[D_LOGITS]][%[[N]], %[[C]]]
 // CHECK-NEXT:        %[[NEW:[a-z0-9_]+]] = arith.addf %[[OLD]], %[[DELTA]] fastmath<contract> : f32
 // CHECK-NEXT:        memref.store %[[NEW]], %[[D_LOGITS]][%[[N]], %[[C]]]
-// CHECK-NOT:     scf.if
+// CHECK-NOT:     else
 // CHECK:         return
 func.func @cross_entropy_grad_rows(%logits: memref<?x5xf32>,
                                    %labels: memref<?xi64>, %dl: memref<f32>,
@@ -142,7 +151,8 @@ func.func @cross_entropy_grad_rows(%logits: memref<?x5xf32>,
 // -----
 
 /// Time-major logits (T, B, C) with i32 targets and lengths: a position
-/// (t, b) counts, and is differentiated, only when t < lengths[b].
+/// (t, b) counts, and is differentiated, only when t < lengths[b] and its
+/// target is not ignore_index.
 
 // CHECK-LABEL: func @cross_entropy_grad_time_major_with_lengths
 // CHECK-SAME:    (%[[LOGITS:[^:]*]]: memref<?x?x5xf32>, %[[LABELS:[^:]*]]: memref<?x?xi32>, %[[D_LOSS:[^:]*]]: memref<f32>, %[[LENGTHS:[^:]*]]: memref<?xi64>, %[[D_LOGITS:[^:]*]]: memref<?x?x5xf32>)
@@ -151,7 +161,11 @@ func.func @cross_entropy_grad_rows(%logits: memref<?x5xf32>,
 // CHECK-NEXT:        %[[CTIME:[a-z0-9_]+]] = arith.index_cast %[[CT]] : index to i64
 // CHECK-NEXT:        %[[CLEN:[a-z0-9_]+]] = memref.load %[[LENGTHS]][%[[CB]]] : memref<?xi64>
 // CHECK-NEXT:        %[[CVALID:[a-z0-9_]+]] = arith.cmpi slt, %[[CTIME]], %[[CLEN]] : i64
-// CHECK-NEXT:        arith.select %[[CVALID]]
+// CHECK-NEXT:        %[[CLABEL:[a-z0-9_]+]] = memref.load %[[LABELS]][%[[CT]], %[[CB]]] : memref<?x?xi32>
+// CHECK-NEXT:        %[[CLABEL64:[a-z0-9_]+]] = arith.extsi %[[CLABEL]] : i32 to i64
+// CHECK-NEXT:        %[[CKEEP:[a-z0-9_]+]] = arith.cmpi ne, %[[CLABEL64]], %{{.*}} : i64
+// CHECK-NEXT:        %[[CCOUNTED:[a-z0-9_]+]] = arith.andi %[[CVALID]], %[[CKEEP]] : i1
+// CHECK-NEXT:        arith.select %[[CCOUNTED]]
 // CHECK:         %[[COUNT:[a-z0-9_]+]] = arith.uitofp
 // CHECK:         arith.divf %{{.*}}, %[[COUNT]] : f32
 // CHECK:         scf.for %[[T:[a-z0-9_]+]] =
@@ -159,7 +173,11 @@ func.func @cross_entropy_grad_rows(%logits: memref<?x5xf32>,
 // CHECK-NEXT:        %[[TIME:[a-z0-9_]+]] = arith.index_cast %[[T]] : index to i64
 // CHECK-NEXT:        %[[LEN:[a-z0-9_]+]] = memref.load %[[LENGTHS]][%[[B]]] : memref<?xi64>
 // CHECK-NEXT:        %[[VALID:[a-z0-9_]+]] = arith.cmpi slt, %[[TIME]], %[[LEN]] : i64
-// CHECK-NEXT:        scf.if %[[VALID]] {
+// CHECK-NEXT:        %[[TLABEL:[a-z0-9_]+]] = memref.load %[[LABELS]][%[[T]], %[[B]]] : memref<?x?xi32>
+// CHECK-NEXT:        %[[TLABEL64:[a-z0-9_]+]] = arith.extsi %[[TLABEL]] : i32 to i64
+// CHECK-NEXT:        %[[KEEP:[a-z0-9_]+]] = arith.cmpi ne, %[[TLABEL64]], %{{.*}} : i64
+// CHECK-NEXT:        %[[COUNTED:[a-z0-9_]+]] = arith.andi %[[VALID]], %[[KEEP]] : i1
+// CHECK-NEXT:        scf.if %[[COUNTED]] {
 // CHECK:               arith.maximumf
 // CHECK:               math.exp
 // CHECK:             %[[LABEL:[a-z0-9_]+]] = memref.load %[[LABELS]][%[[T]], %[[B]]] : memref<?x?xi32>
@@ -176,5 +194,41 @@ func.func @cross_entropy_grad_time_major_with_lengths(
       lengths(%lengths : memref<?xi64>)
       : memref<?x?x5xf32>, memref<?x?xi32>, memref<f32>
       outs(%dlogits : memref<?x?x5xf32>)
+  return
+}
+
+// -----
+
+/// reduction = sum: scale is d_loss itself, with no count; ignore_index
+/// from the attribute.
+
+// CHECK-LABEL: func @cross_entropy_grad_sum
+// CHECK-SAME:    %[[D_LOSS:[^:]*]]: memref<f32>
+// CHECK-DAG:     arith.constant 7 : i64
+// CHECK-DAG:     %[[DL:[a-z0-9_]+]] = memref.load %[[D_LOSS]][]
+// CHECK-NOT:     arith.uitofp
+// CHECK-NOT:     arith.divf %[[DL]]
+// CHECK:         arith.mulf %{{.*}}, %[[DL]]
+func.func @cross_entropy_grad_sum(%logits: memref<?x5xf32>,
+                                  %labels: memref<?xi64>, %dl: memref<f32>,
+                                  %dlogits: memref<?x5xf32>) {
+  rnn.cross_entropy_loss_grad %logits, %labels, %dl : memref<?x5xf32>,
+      memref<?xi64>, memref<f32> outs(%dlogits : memref<?x5xf32>)
+      {reduction = #rnn.reduction<sum>, ignore_index = 7 : i64}
+  return
+}
+
+// -----
+
+/// MSE with reduction = sum: the factor is 2 * d_loss, with no count.
+
+// CHECK-LABEL: func @mse_grad_sum
+// CHECK-NOT:     arith.uitofp
+// CHECK:         %[[TWO:[a-z0-9_]+]] = arith.constant 2.000000e+00 : f32
+// CHECK:         arith.mulf %[[TWO]], %{{.*}}
+func.func @mse_grad_sum(%p: memref<?x3xf32>, %t: memref<?x3xf32>,
+                        %dl: memref<f32>, %dp: memref<?x3xf32>) {
+  rnn.mse_loss_grad %p, %t, %dl : memref<?x3xf32>, memref<?x3xf32>,
+      memref<f32> outs(%dp : memref<?x3xf32>) {reduction = #rnn.reduction<sum>}
   return
 }

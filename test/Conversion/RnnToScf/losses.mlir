@@ -115,10 +115,13 @@ func.func @mse_scalar_fallbacks(%p: memref<?x?xf32>, %t: memref<?x?xf32>,
 // -----
 
 /// rnn.cross_entropy_loss: a stable log-sum-exp (row max first), minus the
-/// target's logit, averaged.
+/// target's logit, averaged over the positions whose target is not
+/// ignore_index (-100 by default): an ignored position reads class 0's
+/// logit instead of its target and neither its term nor its count is added.
 
 // CHECK-LABEL: func @cross_entropy_rows
-// CHECK:         scf.for %[[N:[a-z0-9_]+]] =
+// CHECK-DAG:     %[[IGNORE:.*]] = arith.constant -100 : i64
+// CHECK:         scf.for %[[N:[a-z0-9_]+]] = {{.*}} iter_args(%[[ACC:.*]] = %{{.*}}, %[[COUNT:.*]] = %{{.*}})
 // CHECK:           %[[NEG_INF:.*]] = arith.constant 0xFF800000 : f32
 // CHECK:           %[[MAX:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[NEG_INF]])
 // CHECK:             arith.maximumf
@@ -128,13 +131,50 @@ func.func @mse_scalar_fallbacks(%p: memref<?x?xf32>, %t: memref<?x?xf32>,
 // CHECK:           %[[LOG:.*]] = math.log %[[SUM]]
 // CHECK:           %[[LSE:.*]] = arith.addf %[[MAX]], %[[LOG]]
 // CHECK:           %[[LABEL:.*]] = memref.load %{{.*}}[%[[N]]] : memref<?xi64>
-// CHECK:           %[[CLASS:.*]] = arith.index_cast %[[LABEL]] : i64 to index
+// CHECK:           %[[IGNORED:.*]] = arith.cmpi eq, %[[LABEL]], %[[IGNORE]]
+// CHECK:           %[[SAFE:.*]] = arith.select %[[IGNORED]], %{{.*}}, %[[LABEL]]
+// CHECK:           %[[CLASS:.*]] = arith.index_cast %[[SAFE]] : i64 to index
 // CHECK:           %[[PICKED:.*]] = memref.load %{{.*}}[%[[N]], %[[CLASS]]]
-// CHECK:           arith.subf %[[LSE]], %[[PICKED]]
+// CHECK:           %[[TERM:.*]] = arith.subf %[[LSE]], %[[PICKED]]
+// CHECK:           %[[COUNTED:.*]] = arith.cmpi ne, %{{.*}}, %[[IGNORE]]
+// CHECK:           arith.select %[[COUNTED]], %[[TERM]]
+// CHECK:           arith.select %[[COUNTED]], %{{.*}}, %{{.*}} : i64
 // CHECK:         arith.divf
 func.func @cross_entropy_rows(%logits: memref<?x5xf32>, %labels: memref<?xi64>,
                               %loss: memref<f32>) {
   rnn.cross_entropy_loss %logits, %labels : memref<?x5xf32>, memref<?xi64>
       outs(%loss : memref<f32>)
+  return
+}
+
+// -----
+
+/// reduction = sum: the terms' sum, not divided by the count; a chosen
+/// ignore_index.
+
+// CHECK-LABEL: func @cross_entropy_sum_ignore_3
+// CHECK-DAG:     arith.constant 3 : i64
+// CHECK:         math.log
+// CHECK-NOT:     arith.divf
+// CHECK:         memref.store
+func.func @cross_entropy_sum_ignore_3(%logits: memref<?x5xf32>,
+                                      %labels: memref<?xi32>,
+                                      %loss: memref<f32>) {
+  rnn.cross_entropy_loss %logits, %labels : memref<?x5xf32>, memref<?xi32>
+      outs(%loss : memref<f32>)
+      {reduction = #rnn.reduction<sum>, ignore_index = 3 : i64}
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func @mse_sum
+// CHECK:         arith.subf
+// CHECK-NOT:     arith.divf
+// CHECK:         memref.store
+func.func @mse_sum(%p: memref<?x3xf32>, %t: memref<?x3xf32>,
+                   %loss: memref<f32>) {
+  rnn.mse_loss %p, %t : memref<?x3xf32>, memref<?x3xf32>
+      outs(%loss : memref<f32>) {reduction = #rnn.reduction<sum>}
   return
 }

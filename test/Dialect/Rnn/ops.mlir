@@ -346,3 +346,34 @@ func.func @conditional_input_grads(
       {nonlinearity = #rnn.nonlinearity<tanh>}
   return
 }
+
+// The losses' reduction and ignore_index, and all_in_range's extra value,
+// round-trip; default values are not printed.
+// CHECK-LABEL: func @loss_options
+// CHECK:         rnn.mse_loss {{.*}} outs(%{{.*}} : memref<f32>) {reduction = #rnn.reduction<sum>}
+// CHECK:         rnn.cross_entropy_loss {{.*}} outs(%{{.*}} : memref<f32>) {ignore_index = 0 : i64, reduction = #rnn.reduction<sum>}
+// CHECK:         rnn.cross_entropy_loss {{.*}} outs(%{{.*}} : memref<f32>){{$}}
+// CHECK:         rnn.mse_loss_grad {{.*}} {reduction = #rnn.reduction<sum>}
+// CHECK:         rnn.cross_entropy_loss_grad {{.*}} {ignore_index = -1 : i64}
+// CHECK:         rnn.all_in_range %{{.*}} in[%{{.*}}, %{{.*}}] or %{{.*}} : memref<?xi64>
+func.func @loss_options(%y: memref<?x1xf32>, %t: memref<?x1xf32>,
+                        %logits: memref<?x5xf32>, %labels: memref<?xi64>,
+                        %loss: memref<f32>, %dl: memref<f32>,
+                        %dy: memref<?x1xf32>, %dlogits: memref<?x5xf32>,
+                        %lo: i64, %hi: i64, %ignored: i64) -> i1 {
+  rnn.mse_loss %y, %t : memref<?x1xf32>, memref<?x1xf32>
+      outs(%loss : memref<f32>) {reduction = #rnn.reduction<sum>}
+  rnn.cross_entropy_loss %logits, %labels : memref<?x5xf32>, memref<?xi64>
+      outs(%loss : memref<f32>)
+      {reduction = #rnn.reduction<sum>, ignore_index = 0 : i64}
+  rnn.cross_entropy_loss %logits, %labels : memref<?x5xf32>, memref<?xi64>
+      outs(%loss : memref<f32>)
+      {reduction = #rnn.reduction<mean>, ignore_index = -100 : i64}
+  rnn.mse_loss_grad %y, %t, %dl : memref<?x1xf32>, memref<?x1xf32>,
+      memref<f32> outs(%dy : memref<?x1xf32>) {reduction = #rnn.reduction<sum>}
+  rnn.cross_entropy_loss_grad %logits, %labels, %dl : memref<?x5xf32>,
+      memref<?xi64>, memref<f32> outs(%dlogits : memref<?x5xf32>)
+      {ignore_index = -1 : i64}
+  %ok = rnn.all_in_range %labels in [%lo, %hi] or %ignored : memref<?xi64>
+  return %ok : i1
+}

@@ -57,21 +57,44 @@ static SmallVector<Value> append(ValueRange prefix, Value last) {
   return index;
 }
 
+/// Whether a loss counts a position, beyond its length: a class index other
+/// than ignore_index. Null where every valid position counts.
+using PositionFilter = function_ref<Value(ValueRange)>;
+
+/// Whether the position `indices` counts: inside its sequence (with
+/// lengths, for time-major operands) and accepted by `isCounted`; a null
+/// Value when every position counts.
+static Value isCountedPosition(KernelBuilder &kb, Value lengths,
+                               ValueRange indices, PositionFilter isCounted) {
+  OpBuilder &b = kb.builder;
+  Value valid;
+  if (lengths) {
+    Value time =
+        arith::IndexCastOp::create(b, kb.loc, b.getI64Type(), indices[0]);
+    valid = isRunning(kb, lengths, indices[1], time);
+  }
+  if (isCounted) {
+    Value here = isCounted(indices);
+    valid = valid ? arith::AndIOp::create(b, kb.loc, valid, here) : here;
+  }
+  return valid;
+}
+
 /// The number of positions a loss counts, as f32: the indices of the leading
 /// `loopRank` dimensions of `shaped`, less (with lengths, for time-major
-/// operands) those with `t >= lengths[b]`. It is counted in an i64, like the
-/// forward losses' count in RnnToScf.cpp, so the forward and the backward
-/// divide by the same value.
+/// operands) those with `t >= lengths[b]` and those `isCounted` rejects. It
+/// is counted in an i64, like the forward losses' count in RnnToScf.cpp, so
+/// the forward and the backward divide by the same value.
 static Value countRows(KernelBuilder &kb, Value shaped, unsigned loopRank,
-                       Value lengths);
+                       Value lengths, PositionFilter isCounted = nullptr);
 static Value countPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
-                            Value lengths) {
-  return kb.countToF32(countRows(kb, shaped, loopRank, lengths));
+                            Value lengths, PositionFilter isCounted = nullptr) {
+  return kb.countToF32(countRows(kb, shaped, loopRank, lengths, isCounted));
 }
 
 /// countPositions' i64 count, before its conversion to f32.
 static Value countRows(KernelBuilder &kb, Value shaped, unsigned loopRank,
-                       Value lengths) {
+                       Value lengths, PositionFilter isCounted) {
   OpBuilder &b = kb.builder;
   Location loc = kb.loc;
   Value none = arith::ConstantIntOp::create(b, loc, 0, 64);
@@ -80,11 +103,9 @@ static Value countRows(KernelBuilder &kb, Value shaped, unsigned loopRank,
   std::function<Value(unsigned, Value)> nest = [&](unsigned dim,
                                                    Value count) -> Value {
     if (dim == loopRank) {
-      if (!lengths)
+      Value valid = isCountedPosition(kb, lengths, indices, isCounted);
+      if (!valid)
         return arith::AddIOp::create(b, loc, count, one);
-      Value time =
-          arith::IndexCastOp::create(b, loc, b.getI64Type(), indices[0]);
-      Value valid = isRunning(kb, lengths, indices[1], time);
       Value weight = arith::SelectOp::create(b, loc, valid, one, none);
       return arith::AddIOp::create(b, loc, count, weight);
     }
@@ -102,17 +123,12 @@ static Value countRows(KernelBuilder &kb, Value shaped, unsigned loopRank,
 /// countPositions).
 static void forEachCountedPosition(KernelBuilder &kb, Value shaped,
                                    unsigned loopRank, Value lengths,
-                                   function_ref<void(ValueRange)> body) {
-  OpBuilder &b = kb.builder;
+                                   function_ref<void(ValueRange)> body,
+                                   PositionFilter isCounted = nullptr) {
   SmallVector<Value> indices;
   std::function<void(unsigned)> nest = [&](unsigned dim) {
     if (dim == loopRank) {
-      Value valid;
-      if (lengths) {
-        Value time =
-            arith::IndexCastOp::create(b, kb.loc, b.getI64Type(), indices[0]);
-        valid = isRunning(kb, lengths, indices[1], time);
-      }
+      Value valid = isCountedPosition(kb, lengths, indices, isCounted);
       buildIfThen(kb.builder, kb.loc, valid, [&] { body(indices); });
       return;
     }
@@ -445,18 +461,23 @@ struct MseLossGradLowering : public OpRewritePattern<MseLossGradOp> {
     if (op.getLengths() && rank != 3)
       return rewriter.notifyMatchFailure(op, "lengths need rank-3 operands");
     KernelBuilder kb(rewriter, loc);
-    Value count;
     unsigned rowRank = rank == 0 ? 0 : rank - 1;
-    if (rank == 0) {
-      count = countPositions(kb, prediction, 0, Value());
-    } else {
-      Value rows = countRows(kb, prediction, rowRank, op.getLengths());
-      Value columns = arith::IndexCastOp::create(
-          rewriter, loc, rewriter.getI64Type(), kb.dim(prediction, rowRank));
-      count =
-          kb.countToF32(arith::MulIOp::create(rewriter, loc, rows, columns));
+    // d (sum of squares) = 2 (prediction - target); the mean divides by
+    // the count.
+    Value norm = kb.f32(2.0f);
+    if (op.getReduction() == Reduction::mean) {
+      Value count;
+      if (rank == 0) {
+        count = countPositions(kb, prediction, 0, Value());
+      } else {
+        Value rows = countRows(kb, prediction, rowRank, op.getLengths());
+        Value columns = arith::IndexCastOp::create(
+            rewriter, loc, rewriter.getI64Type(), kb.dim(prediction, rowRank));
+        count =
+            kb.countToF32(arith::MulIOp::create(rewriter, loc, rows, columns));
+      }
+      norm = arith::DivFOp::create(rewriter, loc, norm, count);
     }
-    Value norm = arith::DivFOp::create(rewriter, loc, kb.f32(2.0f), count);
     Value lossGrad = kb.load(op.getLossGrad(), {});
     Value scale = kb.mul(norm, lossGrad);
     auto update = [&](ValueRange at) {
@@ -497,11 +518,21 @@ struct CrossEntropyLossGradLowering
       return rewriter.notifyMatchFailure(op, "lengths need rank-3 operands");
     KernelBuilder kb(rewriter, loc);
     Value classes = kb.dim(logits, rank - 1);
-    Value count = countPositions(kb, logits, rank - 1, op.getLengths());
+    Value ignoreIndex = arith::ConstantIntOp::create(
+        rewriter, loc, op.getIgnoreIndex(), /*width=*/64);
+    auto notIgnored = [&](ValueRange at) -> Value {
+      return kb.isCountedTarget(target, at, ignoreIndex);
+    };
     Value lossGrad = kb.load(op.getLossGrad(), {});
-    Value scale = arith::DivFOp::create(rewriter, loc, lossGrad, count);
+    Value scale = lossGrad;
+    if (op.getReduction() == Reduction::mean) {
+      Value count =
+          countPositions(kb, logits, rank - 1, op.getLengths(), notIgnored);
+      scale = arith::DivFOp::create(rewriter, loc, lossGrad, count);
+    }
     forEachCountedPosition(
-        kb, logits, rank - 1, op.getLengths(), [&](ValueRange at) {
+        kb, logits, rank - 1, op.getLengths(),
+        [&](ValueRange at) {
           // exp(l[p, c] - max): the shifted exponential of the forward's
           // stable log-sum-exp.
           auto shiftedExp = [&](Value c, Value max) -> Value {
@@ -518,6 +549,7 @@ struct CrossEntropyLossGradLowering
               kb.reduce(classes, kb.f32(0.0f), [&](Value c, Value acc) {
                 return kb.add(acc, shiftedExp(c, max));
               });
+          // Only counted positions get here: the label is a class.
           Value label = arith::IndexCastOp::create(
               rewriter, loc, rewriter.getIndexType(), kb.load(target, at));
           Value zero = kb.f32(0.0f), one = kb.f32(1.0f);
@@ -532,7 +564,8 @@ struct CrossEntropyLossGradLowering
                 arith::SubFOp::create(rewriter, loc, probability, oneHot);
             accumulate(kb, logitsGrad, append(at, c), kb.mul(diff, scale));
           });
-        });
+        },
+        notIgnored);
     rewriter.eraseOp(op);
     return success();
   }

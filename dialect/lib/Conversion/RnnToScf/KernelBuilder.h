@@ -90,6 +90,35 @@ public:
     return arith::UIToFPOp::create(builder, loc, builder.getF32Type(), count);
   }
 
+  /// A class index (i32 or i64) at `at` of `target`, as an i64.
+  Value loadClass(Value target, ValueRange at) {
+    Value label = load(target, at);
+    if (label.getType() != builder.getI64Type())
+      label = arith::ExtSIOp::create(builder, loc, builder.getI64Type(), label);
+    return label;
+  }
+
+  /// Whether a cross-entropy loss counts the position `at` of `target`:
+  /// its class index is not `ignoreIndex` (an i64).
+  Value isCountedTarget(Value target, ValueRange at, Value ignoreIndex) {
+    return arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ne,
+                                 loadClass(target, at), ignoreIndex);
+  }
+
+  /// The class index at `at` of `target` as an index, 0 where it is
+  /// `ignoreIndex`: ignored positions may hold any value, and the loss
+  /// kernels read the logit of this class before leaving them out.
+  Value countedLabel(Value target, ValueRange at, Value ignoreIndex) {
+    Value label = loadClass(target, at);
+    Value ignored = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::eq, label, ignoreIndex);
+    Value safe = arith::SelectOp::create(
+        builder, loc, ignored,
+        arith::ConstantIntOp::create(builder, loc, 0, /*width=*/64), label);
+    return arith::IndexCastOp::create(builder, loc, builder.getIndexType(),
+                                      safe);
+  }
+
   /// for (iv = lower; iv < upper; iv += step) body(iv)
   void forRange(Value lower, Value upper, Value step,
                 function_ref<void(Value)> body) {

@@ -197,13 +197,15 @@ struct EmbeddingLowering : public OpRewritePattern<EmbeddingOp> {
 
 /// Sums `term(indices)` over the leading `loopRank` dimensions of `shaped`,
 /// starting from `zero` (a scalar or a vector accumulator), skipping (for
-/// time-major operands with lengths) positions `t >= lengths[b]`, and
-/// returns {sum, `weight` (an i64) times the number of positions summed}.
-/// The sum may be reassociated.
+/// time-major operands with lengths) positions `t >= lengths[b]` and, when
+/// `isCounted` is given, positions where it returns false, and returns
+/// {sum, `weight` (an i64) times the number of positions summed}. The sum
+/// may be reassociated.
 static std::pair<Value, Value>
 sumValidPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
                   Value lengths, Value zero, Value weight,
-                  function_ref<Value(ValueRange)> term) {
+                  function_ref<Value(ValueRange)> term,
+                  function_ref<Value(ValueRange)> isCounted = nullptr) {
   OpBuilder &b = kb.builder;
   Location loc = kb.loc;
   Value noPositions = arith::ConstantIntOp::create(b, loc, 0, 64);
@@ -213,12 +215,19 @@ sumValidPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
     if (dim == loopRank) {
       Value value = term(indices);
       Value counted = weight;
+      Value valid;
       if (lengths) {
         Value length = kb.load(lengths, {indices[1]});
         Value time =
             arith::IndexCastOp::create(b, loc, b.getI64Type(), indices[0]);
-        Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                            time, length);
+        valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, time,
+                                      length);
+      }
+      if (isCounted) {
+        Value here = isCounted(indices);
+        valid = valid ? arith::AndIOp::create(b, loc, valid, here) : here;
+      }
+      if (valid) {
         value = arith::SelectOp::create(b, loc, valid, value, zero);
         counted = arith::SelectOp::create(b, loc, valid, weight, noPositions);
       }
@@ -246,11 +255,21 @@ sumValidPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
 /// GradKernels.cpp's countPositions does for the backward.
 static std::pair<Value, Value>
 sumOverPositions(KernelBuilder &kb, Value shaped, unsigned loopRank,
-                 Value lengths, function_ref<Value(ValueRange)> term) {
+                 Value lengths, function_ref<Value(ValueRange)> term,
+                 function_ref<Value(ValueRange)> isCounted = nullptr) {
   Value onePosition = arith::ConstantIntOp::create(kb.builder, kb.loc, 1, 64);
-  auto [sum, count] = sumValidPositions(kb, shaped, loopRank, lengths,
-                                        kb.f32(0.0f), onePosition, term);
+  auto [sum, count] =
+      sumValidPositions(kb, shaped, loopRank, lengths, kb.f32(0.0f),
+                        onePosition, term, isCounted);
   return {sum, kb.countToF32(count)};
+}
+
+/// The loss `sum` reduces to: itself, or the mean over `count` positions.
+static Value reduceLoss(KernelBuilder &kb, Reduction reduction, Value sum,
+                        Value count) {
+  if (reduction == Reduction::sum)
+    return sum;
+  return arith::DivFOp::create(kb.builder, kb.loc, sum, count);
 }
 
 /// Whether `memref`'s innermost dimension has unit stride, so that its rows
@@ -333,7 +352,8 @@ vectorSumOfSquaredDifferences(KernelBuilder &kb, Value prediction, Value target,
   return {sum, kb.countToF32(count)};
 }
 
-/// loss = sum over valid positions of (prediction - target)^2 / count
+/// loss = sum over valid positions of (prediction - target)^2, divided by
+/// their count for reduction = mean
 /// With a vector width, rows of static length that load as vectors take
 /// vectorSumOfSquaredDifferences; otherwise the scalar sumOverPositions.
 struct MseLossLowering : public OpRewritePattern<MseLossOp> {
@@ -363,8 +383,7 @@ struct MseLossLowering : public OpRewritePattern<MseLossOp> {
                                                        predicted, expected);
                     return kb.mul(diff, diff);
                   });
-    Value mean = arith::DivFOp::create(rewriter, op.getLoc(), sum, count);
-    kb.store(mean, op.getLoss(), {});
+    kb.store(reduceLoss(kb, op.getReduction(), sum, count), op.getLoss(), {});
     rewriter.eraseOp(op);
     return success();
   }
@@ -372,8 +391,11 @@ struct MseLossLowering : public OpRewritePattern<MseLossOp> {
   int64_t vectorWidth;
 };
 
-/// loss = mean over valid positions p of
+/// loss = mean (or sum) over the counted positions p (valid, with a target
+/// other than ignore_index) of
 ///        max_c l[p, c] + log(sum_c exp(l[p, c] - max)) - l[p, target[p]]
+/// An ignored position's term reads class 0 instead of its target, which
+/// may be any value, and is then left out.
 struct CrossEntropyLossLowering : public OpRewritePattern<CrossEntropyLossOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -384,8 +406,14 @@ struct CrossEntropyLossLowering : public OpRewritePattern<CrossEntropyLossOp> {
     Value logits = op.getLogits(), target = op.getTarget();
     unsigned rank = cast<MemRefType>(logits.getType()).getRank();
     Value classes = kb.dim(logits, rank - 1);
+    Value ignoreIndex = arith::ConstantIntOp::create(
+        rewriter, loc, op.getIgnoreIndex(), /*width=*/64);
+    auto notIgnored = [&](ValueRange at) -> Value {
+      return kb.isCountedTarget(target, at, ignoreIndex);
+    };
     auto [sum, count] = sumOverPositions(
-        kb, logits, rank - 1, op.getLengths(), [&](ValueRange at) {
+        kb, logits, rank - 1, op.getLengths(),
+        [&](ValueRange at) {
           auto element = [&](Value c) {
             SmallVector<Value> index(at.begin(), at.end());
             index.push_back(c);
@@ -404,14 +432,13 @@ struct CrossEntropyLossLowering : public OpRewritePattern<CrossEntropyLossOp> {
               });
           Value logOfSum = math::LogOp::create(rewriter, loc, expSum);
           Value logSumExp = arith::AddFOp::create(rewriter, loc, max, logOfSum);
-          Value label = arith::IndexCastOp::create(
-              rewriter, loc, rewriter.getIndexType(), kb.load(target, at));
+          Value label = kb.countedLabel(target, at, ignoreIndex);
           Value picked = element(label);
           return arith::SubFOp::create(rewriter, loc, logSumExp, picked)
               .getResult();
-        });
-    Value mean = arith::DivFOp::create(rewriter, loc, sum, count);
-    kb.store(mean, op.getLoss(), {});
+        },
+        notIgnored);
+    kb.store(reduceLoss(kb, op.getReduction(), sum, count), op.getLoss(), {});
     rewriter.eraseOp(op);
     return success();
   }
@@ -441,6 +468,11 @@ struct AllInRangeLowering : public OpRewritePattern<AllInRangeOp> {
           rewriter, loc, arith::CmpIPredicate::sle, v, op.getUpper());
       Value inRange =
           arith::AndIOp::create(rewriter, loc, aboveLower, belowUpper);
+      if (Value also = op.getAlso())
+        inRange = arith::OrIOp::create(
+            rewriter, loc, inRange,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, v,
+                                  also));
       return arith::AndIOp::create(rewriter, loc, ok, inRange);
     };
     Value ok =
