@@ -26,6 +26,7 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
@@ -51,37 +52,55 @@ void rnnc::registerPipelineDialects(MLIRContext &context) {
   context.loadAllAvailableDialects();
 }
 
-LogicalResult rnnc::verifyPipelineOptions(const ModelSpec &spec,
-                                          const PipelineOptions &options,
-                                          MLIRContext &context) {
-  auto at = [&](LocationAttr loc) {
-    return loc ? Location(loc) : Location(UnknownLoc::get(&context));
+char rnnc::InternalCompilerError::ID = 0;
+
+llvm::Error rnnc::verifyPipelineOptions(const ModelSpec &spec,
+                                        const PipelineOptions &options) {
+  auto fail = [](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
   };
+  StringRef unroll = options.unroll;
+  uint64_t factor = 0;
+  if (unroll != "auto" && unroll != "none" && unroll != "full" &&
+      (unroll.getAsInteger(10, factor) || factor == 0 ||
+       factor > uint64_t(kMaxUnrollFactor)))
+    return fail("invalid --unroll value '" + unroll +
+                "': expected auto, none, full or an integer in [1, " +
+                llvm::Twine(kMaxUnrollFactor) + "]");
   const BpttStrategy &bptt = options.bptt;
-  for (auto [value, what] : {std::pair{bptt.truncate, "truncated-BPTT window"},
-                             std::pair{bptt.checkpoint, "BPTT checkpoint "
-                                                        "interval"}})
+  for (auto [value, flag] : {std::pair{bptt.truncate, "--truncate-bptt"},
+                             std::pair{bptt.checkpoint, "--checkpoint-bptt"}}) {
+    if (value < 0 || value > kMaxBpttWindow)
+      return fail(llvm::Twine(flag) + " must be in [1, " +
+                  llvm::Twine(kMaxBpttWindow) +
+                  "] (or 0 for the default), got " + llvm::Twine(value));
+    if (value > 0 && !spec.loss)
+      return fail(llvm::Twine(flag) + "=" + llvm::Twine(value) +
+                  " has no effect: the model has no loss, so there is no "
+                  "backward pass");
+  }
+  if (options.lookaheadRows < PipelineOptions::kAutoLookaheadRows ||
+      options.lookaheadRows > kMaxLookaheadRows)
+    return fail("--lookahead-rows must be -1 (as many as the registers "
+                "hold), 0 (none) or at most " +
+                llvm::Twine(kMaxLookaheadRows) + ", got " +
+                llvm::Twine(options.lookaheadRows));
+  for (auto [value, flag] :
+       {std::pair{options.matmul.parallelMinMacs, "--parallel-min-macs"},
+        std::pair{options.minColumnShardMacs, "--min-column-shard-macs"}})
     if (value < 0)
-      return emitError(at(spec.loc))
-             << "the " << what
-             << " must be positive (or 0 for the default), got " << value;
-  if (options.lookaheadRows < PipelineOptions::kAutoLookaheadRows)
-    return emitError(at(spec.loc))
-           << "the look-ahead rows must be -1 (as many as the registers "
-              "hold), 0 (none) or positive, got "
-           << options.lookaheadRows;
+      return fail(llvm::Twine(flag) + " must be non-negative, got " +
+                  llvm::Twine(value));
   if (bptt.truncate > 0 && bptt.checkpoint > 0)
-    return emitError(at(spec.loc))
-           << "truncated BPTT already recomputes each window from its first "
-              "state; it cannot be combined with checkpointing";
-  if (bptt.segmentLength() > 0 && spec.loss && spec.rnn.bidirectional)
-    return emitError(at(spec.rnn.loc))
-           << (bptt.truncate > 0 ? "truncated BPTT (window "
-                                 : "BPTT checkpointing (interval ")
-           << bptt.segmentLength()
-           << ") needs a unidirectional RNN; the reverse direction runs "
-              "against the windows";
-  return success();
+    return fail("--truncate-bptt and --checkpoint-bptt cannot be combined: "
+                "truncated BPTT already recomputes each window from its "
+                "first state");
+  if (bptt.segmentLength() > 0 && spec.rnn.bidirectional)
+    return fail(llvm::Twine(bptt.truncate > 0 ? "--truncate-bptt"
+                                              : "--checkpoint-bptt") +
+                " needs a unidirectional RNN: the reverse direction runs "
+                "against the windows (the spec's RNN is bidirectional)");
+  return llvm::Error::success();
 }
 
 int64_t rnnc::lookaheadRowsFor(const mlir::rnn::MatmulTiling &tiling) {
@@ -139,4 +158,72 @@ LogicalResult rnnc::lowerModule(ModuleOp module, PassManager &pm, Stage stage,
                                 const PipelineOptions &options) {
   buildLoweringPipeline(pm, stage, options);
   return pm.run(module);
+}
+
+namespace {
+/// Records the first pass that failed.
+struct FailedPassRecorder : public PassInstrumentation {
+  explicit FailedPassRecorder(std::string &name) : name(name) {}
+  void runAfterPassFailed(Pass *pass, Operation *) override {
+    if (name.empty())
+      name = pass->getArgument().empty() ? pass->getName().str()
+                                         : pass->getArgument().str();
+  }
+  std::string &name;
+};
+} // namespace
+
+/// `file:line:col` of `loc` (or of the first file location inside it).
+static std::string describeLocation(Location loc) {
+  std::string text;
+  loc->walk([&](Location inner) {
+    if (auto file = dyn_cast<FileLineColLoc>(inner)) {
+      text = (file.getFilename().getValue() + ":" + Twine(file.getLine()) +
+              ":" + Twine(file.getColumn()))
+                 .str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return text;
+}
+
+llvm::Error rnnc::lowerModuleForTool(ModuleOp module, PassManager &pm,
+                                     Stage stage,
+                                     const PipelineOptions &options) {
+  std::string failedPass, firstError;
+  pm.addInstrumentation(std::make_unique<FailedPassRecorder>(failedPass));
+  LogicalResult result = success();
+  {
+    // Every diagnostic of the passes is about rnnc's own IR: remarks and
+    // warnings get one line, errors are collected for the report.
+    ScopedDiagnosticHandler handler(
+        module.getContext(), [&](Diagnostic &diagnostic) {
+          std::string where = describeLocation(diagnostic.getLocation());
+          if (diagnostic.getSeverity() == DiagnosticSeverity::Error) {
+            if (firstError.empty())
+              firstError = diagnostic.str() +
+                           (where.empty() ? "" : " (at " + where + ")");
+            return success();
+          }
+          if (diagnostic.getSeverity() == DiagnosticSeverity::Note)
+            return success();
+          llvm::errs() << (where.empty() ? "" : where + ": ")
+                       << (diagnostic.getSeverity() ==
+                                   DiagnosticSeverity::Warning
+                               ? "warning: "
+                               : "remark: ")
+                       << diagnostic.str() << "\n";
+          return success();
+        });
+    result = lowerModule(module, pm, stage, options);
+  }
+  if (succeeded(result))
+    return llvm::Error::success();
+  return llvm::make_error<InternalCompilerError>(
+      "pass '" + (failedPass.empty() ? std::string("?") : failedPass) +
+      "' failed" + (firstError.empty() ? "" : ": " + firstError) +
+      "\nnote: this is a bug in rnnc, not in the spec; please report it "
+      "with the spec and the command line (--mlir-print-ir-after-failure "
+      "shows the IR)");
 }

@@ -21,6 +21,7 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/LLVM.h"
+#include "llvm/Support/Error.h"
 
 #include <string>
 
@@ -67,12 +68,40 @@ struct PipelineOptions {
 /// 0 in scalar mode.
 int64_t lookaheadRowsFor(const mlir::rnn::MatmulTiling &tiling);
 
-/// Checks that `options` make sense for `spec` (non-negative BPTT windows,
-/// at most one of truncation and checkpointing, and either only for
-/// unidirectional RNNs); emits a diagnostic at the spec's location otherwise.
-mlir::LogicalResult verifyPipelineOptions(const ModelSpec &spec,
-                                          const PipelineOptions &options,
-                                          mlir::MLIRContext &context);
+/// The largest `--unroll=N` factor, `--truncate-bptt` / `--checkpoint-bptt`
+/// window and `--lookahead-rows` the tools accept.
+constexpr int64_t kMaxUnrollFactor = 1024;
+constexpr int64_t kMaxBpttWindow = 2147483647;
+constexpr int64_t kMaxLookaheadRows = 64;
+
+/// Checks that `options`, as given on the command line, make sense for
+/// `spec`: a valid unroll policy, BPTT windows and look-ahead rows in range,
+/// at most one of truncation and checkpointing, either only for a model with
+/// a loss and a unidirectional RNN, non-negative thresholds. Returns a
+/// one-line message naming the option (a command-line mistake, never a spec
+/// location) otherwise.
+llvm::Error verifyPipelineOptions(const ModelSpec &spec,
+                                  const PipelineOptions &options);
+
+/// The exit status of rnnc and rnn-run for an internal compiler error (a
+/// pass or verifier failure after the front end accepted the spec):
+/// EX_SOFTWARE of sysexits.h, so that a script tells a bug in rnnc from a
+/// mistake in its input (status 1).
+constexpr int kInternalErrorExitCode = 70;
+
+/// An internal compiler error: which pass failed, on what, and why.
+class InternalCompilerError : public llvm::ErrorInfo<InternalCompilerError> {
+public:
+  static char ID;
+  explicit InternalCompilerError(std::string text) : text(std::move(text)) {}
+  void log(llvm::raw_ostream &os) const override { os << text; }
+  std::error_code convertToErrorCode() const override {
+    return llvm::inconvertibleErrorCode();
+  }
+
+private:
+  std::string text;
+};
 
 /// Adds every dialect and translation interface the pipeline needs.
 void registerPipelineDialects(mlir::DialectRegistry &registry);
@@ -96,6 +125,14 @@ void buildLoweringPipeline(mlir::OpPassManager &pm, Stage stage,
 /// apply.
 mlir::LogicalResult lowerModule(mlir::ModuleOp module, mlir::PassManager &pm,
                                 Stage stage, const PipelineOptions &options);
+
+/// lowerModule for the tools: the passes' remarks and warnings are printed
+/// as one line each (`file:line:col: remark: ...`, never with the IR of the
+/// op they are about), and a failure becomes an InternalCompilerError
+/// naming the failed pass and its first error, with no IR
+/// (`--mlir-print-ir-after-failure` prints it).
+llvm::Error lowerModuleForTool(mlir::ModuleOp module, mlir::PassManager &pm,
+                               Stage stage, const PipelineOptions &options);
 
 } // namespace rnnc
 

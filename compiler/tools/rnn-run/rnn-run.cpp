@@ -341,9 +341,9 @@ compileModel(const rnnc::ModelSpec &spec, MLIRContext &context,
   if (!module)
     return fail("internal error: could not build the model");
   PassManager pm(&context);
-  if (failed(rnnc::lowerModule(*module, pm, rnnc::Stage::LLVMDialect,
-                               pipelineOptions)))
-    return fail("internal error: the lowering pipeline failed");
+  if (llvm::Error error = rnnc::lowerModuleForTool(
+          *module, pm, rnnc::Stage::LLVMDialect, pipelineOptions))
+    return error;
   auto llvmContext = std::make_unique<llvm::LLVMContext>();
   auto llvmModule =
       rnnc::translateAndOptimize(*module, *llvmContext, **tm, optLevel);
@@ -849,19 +849,34 @@ int main(int argc, char **argv) {
   if (!spec)
     return 1;
   rnnc::PipelineOptions pipelineOptions;
+  pipelineOptions.unroll = unroll;
   pipelineOptions.bptt = bpttStrategy();
   pipelineOptions.lookaheadRows = lookaheadRows;
-  if (failed(rnnc::verifyPipelineOptions(*spec, pipelineOptions, context)))
+  pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
+  pipelineOptions.minColumnShardMacs = minColumnShardMacs;
+  if (llvm::Error error = rnnc::verifyPipelineOptions(*spec, pipelineOptions)) {
+    llvm::WithColor::error(llvm::errs(), "rnn-run")
+        << llvm::toString(std::move(error)) << "\n";
     return 1;
+  }
 
   llvm::Error error =
       runModel(*spec, context, bool(gradCommand) || bool(trainCommand),
                bool(trainCommand));
   releaseOpenMPThreads();
-  if (error) {
-    llvm::WithColor::error(llvm::errs(), "rnn-run")
-        << llvm::toString(std::move(error)) << "\n";
-    return 1;
-  }
-  return 0;
+  int status = 0;
+  llvm::handleAllErrors(
+      std::move(error),
+      [&](const rnnc::InternalCompilerError &internal) {
+        status = rnnc::kInternalErrorExitCode;
+        llvm::WithColor(llvm::errs(), llvm::HighlightColor::Error)
+            << "rnn-run: internal compiler error: ";
+        llvm::errs() << internal.message() << "\n";
+      },
+      [&](const llvm::ErrorInfoBase &other) {
+        status = 1;
+        llvm::WithColor::error(llvm::errs(), "rnn-run")
+            << other.message() << "\n";
+      });
+  return status;
 }

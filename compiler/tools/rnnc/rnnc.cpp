@@ -153,10 +153,24 @@ static std::string defaultOutput(StringRef extension) {
   return std::string(path);
 }
 
-/// Reports an llvm::Error as `rnnc: error: ...`.
+/// Set when an internal compiler error was reported: rnnc then exits with
+/// rnnc::kInternalErrorExitCode.
+static bool sawInternalError = false;
+
+/// Reports an llvm::Error as `rnnc: error: ...`, or an internal compiler
+/// error as `rnnc: internal compiler error: ...`.
 static LogicalResult reportError(llvm::Error error) {
-  llvm::WithColor::error(llvm::errs(), "rnnc")
-      << llvm::toString(std::move(error)) << "\n";
+  llvm::handleAllErrors(
+      std::move(error),
+      [](const rnnc::InternalCompilerError &internal) {
+        sawInternalError = true;
+        llvm::WithColor(llvm::errs(), llvm::HighlightColor::Error)
+            << "rnnc: internal compiler error: ";
+        llvm::errs() << internal.message() << "\n";
+      },
+      [](const llvm::ErrorInfoBase &other) {
+        llvm::WithColor::error(llvm::errs(), "rnnc") << other.message() << "\n";
+      });
   return failure();
 }
 
@@ -185,8 +199,10 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   pipelineOptions.bptt.truncate = truncateBptt;
   pipelineOptions.bptt.checkpoint = checkpointBptt;
   pipelineOptions.lookaheadRows = lookaheadRows;
-  if (failed(rnnc::verifyPipelineOptions(*spec, pipelineOptions, context)))
-    return failure();
+  pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
+  pipelineOptions.minColumnShardMacs = minColumnShardMacs;
+  if (llvm::Error error = rnnc::verifyPipelineOptions(*spec, pipelineOptions))
+    return reportError(std::move(error));
   OwningOpRef<ModuleOp> module =
       rnnc::buildModelModule(*spec, context, pipelineOptions.bptt);
   if (!module)
@@ -250,8 +266,9 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
     return failure();
   TimingScope loweringTiming = timing.nest("Lowering passes");
   pm.enableTiming(loweringTiming);
-  if (failed(rnnc::lowerModule(*module, pm, stage, pipelineOptions)))
-    return failure();
+  if (llvm::Error error =
+          rnnc::lowerModuleForTool(*module, pm, stage, pipelineOptions))
+    return reportError(std::move(error));
   loweringTiming.stop();
   if (emitAction == Emit::Loops || emitAction == Emit::LlvmDialect)
     return writeTo(".mlir", [&](llvm::raw_pwrite_stream &os) {
@@ -374,5 +391,7 @@ int main(int argc, char **argv) {
   } else {
     result = processBuffer(std::move(input), llvm::outs());
   }
+  if (sawInternalError)
+    return rnnc::kInternalErrorExitCode;
   return succeeded(result) ? 0 : 1;
 }

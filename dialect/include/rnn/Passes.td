@@ -121,10 +121,12 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
 
     The `unroll` option chooses the loop form:
     * `none`: one `scf.for` over time;
-    * `full`: the loop is fully unrolled (static sequence lengths only; a
-      layer with a dynamic length keeps its loop and gets a remark);
+    * `full`: the loop is fully unrolled (static sequence lengths of at most
+      256 steps only; a layer with a dynamic or a longer length keeps its
+      loop and gets a remark);
     * a positive integer `N`: the loop is unrolled by `N`, with an epilogue
-      loop for the remaining steps;
+      loop for the remaining steps (fully, as `full`, when `N` is at least
+      the static number of steps);
     * `auto` (the default): `full` when the sequence length is static and at
       most `auto-unroll-max-steps`, `none` otherwise; backward (BPTT) loops
       stay loops. Full unrolling lets the optimizer schedule across steps and

@@ -891,6 +891,11 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
   }
 };
 
+/// The most steps `unroll=full` (or a factor of at least the step count)
+/// unrolls; longer static sequences keep their loop (docs/spec-language.md,
+/// "Limits").
+static constexpr int64_t kMaxFullUnrollSteps = 256;
+
 /// The parsed `unroll` option.
 struct UnrollPolicy {
   enum Kind { Auto, None, Full, Factor } kind = Auto;
@@ -985,8 +990,20 @@ struct ConvertRnnToLoopsPass
         loop.emitRemark("sequence length is dynamic; keeping the time loop");
         return success();
       }
+      // Code size and compile time grow with every unrolled step.
+      if (*tripCount > kMaxFullUnrollSteps) {
+        loop.emitRemark() << "a sequence of " << *tripCount
+                          << " steps is longer than the " << kMaxFullUnrollSteps
+                          << " steps full unrolling goes to; keeping the "
+                             "time loop";
+        return success();
+      }
       return loopUnrollFull(loop);
     case UnrollPolicy::Factor:
+      // A factor of at least the static step count unrolls fully.
+      if (tripCount && policy.factor >= uint64_t(*tripCount))
+        return *tripCount > kMaxFullUnrollSteps ? success()
+                                                : loopUnrollFull(loop);
       if (policy.factor == 1)
         return success();
       return loopUnrollByFactor(loop, policy.factor);
