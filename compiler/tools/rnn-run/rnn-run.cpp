@@ -821,6 +821,9 @@ int main(int argc, char **argv) {
   cl::OptionCategory debuggingCategory("Debugging options");
   rnnc::hideUnrelatedOptions(/*toolCategory=*/nullptr, {"time-passes"},
                              debuggingCategory);
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "rnn-run (rnnc " RNNC_VERSION ", LLVM/MLIR " RNNC_LLVM_VERSION ")\n";
+  });
   cl::ParseCommandLineOptions(argc, argv,
                               "rnn-run: run .rnn models compiled by rnnc\n");
   if (!forwardCommand && !gradCommand && !trainCommand) {

@@ -48,8 +48,8 @@ static cl::OptionCategory rnncCategory("rnnc options");
 static cl::OptionCategory debuggingCategory("Debugging options");
 
 static cl::opt<std::string> inputFilename(cl::Positional,
-                                          cl::desc("<model.rnn>"),
-                                          cl::init("-"), cl::cat(rnncCategory));
+                                          cl::desc("<model.rnn | ->"),
+                                          cl::cat(rnncCategory));
 
 static cl::opt<std::string>
     outputFilename("o",
@@ -345,6 +345,14 @@ int main(int argc, char **argv) {
   if (optLevel > 3) {
     llvm::WithColor::error(llvm::errs(), "rnnc")
         << "invalid optimization level -O" << optLevel << "; expected 0-3\n";
+    return 1;
+  }
+  // Standard input only when asked for: a forgotten file name must not
+  // leave rnnc waiting on a terminal.
+  if (inputFilename.empty()) {
+    llvm::WithColor::error(llvm::errs(), "rnnc")
+        << "no input file; give a .rnn spec, or '-' to read the spec from "
+           "standard input (see --help)\n";
     return 1;
   }
   bool splitInput = splitInputFile.getNumOccurrences() > 0;
