@@ -3,6 +3,7 @@
 # lit configuration of the rnnc test suite.
 
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -25,6 +26,8 @@ c_compiler = config.c_compiler
 if config.sanitizers:
     c_compiler += " -fsanitize=address,undefined -fno-omit-frame-pointer"
 config.substitutions.append(("%cc", c_compiler))
+# The interpreter running lit, for tests that make their own inputs.
+config.substitutions.append(("%python", sys.executable))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()

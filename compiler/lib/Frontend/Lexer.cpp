@@ -40,6 +40,10 @@ Lexer::Lexer(const llvm::SourceMgr &sourceMgr, mlir::MLIRContext *context)
   bufferName = buffer->getBufferIdentifier();
   curPtr = buffer->getBufferStart();
   bufferEnd = buffer->getBufferEnd();
+  // Editors on Windows start UTF-8 files with a byte order mark; it is not
+  // part of the spec. As in Clang, columns on line 1 still count its bytes.
+  if (buffer->getBuffer().starts_with("\xEF\xBB\xBF"))
+    curPtr += 3;
 }
 
 mlir::Location Lexer::getLocation(llvm::SMLoc loc) const {

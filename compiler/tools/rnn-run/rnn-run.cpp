@@ -16,6 +16,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "HelpOptions.h"
+#include "PipelineFlags.h"
+#include "ToolFiles.h"
 #include "rnnc/AST.h"
 #include "rnnc/Codegen.h"
 #include "rnnc/Parser.h"
@@ -59,12 +61,13 @@ static cl::SubCommand
 static cl::SubCommand trainCommand(
     "train", "Train a model on .npy data with SGD or Adam, printing progress");
 
-static cl::opt<int64_t> lookaheadRows(
-    "lookahead-rows", cl::init(rnnc::PipelineOptions::kAutoLookaheadRows),
-    cl::desc("Batch 1: steps of the input projection each recurrent step "
-             "computes ahead, as rnnc (default -1: as many as the target's "
-             "registers hold; 0: project every step first)"),
-    cl::sub(forwardCommand), cl::sub(gradCommand), cl::sub(trainCommand));
+// -O, --target-cpu, --unroll, the BPTT strategy, --parallel: rnnc's flags,
+// with rnnc's defaults, so that rnn-run checks the code rnnc ships.
+static cl::OptionCategory compilationCategory(
+    "Compilation options (as rnnc's; the default target is rnnc's too)");
+static cl::SubCommandGroup allCommands({&forwardCommand, &gradCommand,
+                                        &trainCommand});
+static rnnc::PipelineFlags pipelineFlags(compilationCategory, allCommands);
 
 static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                       cl::desc("<model.rnn>"),
@@ -96,39 +99,6 @@ static cl::opt<std::string> outputPath("output", cl::Required,
 static cl::opt<std::string> hNPath("h-n", cl::desc("Where to write h_n (.npy)"),
                                    cl::value_desc("path"),
                                    cl::sub(forwardCommand));
-static cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(3),
-                                  cl::desc("Optimization level 0-3"),
-                                  cl::sub(forwardCommand), cl::sub(gradCommand),
-                                  cl::sub(trainCommand));
-static cl::opt<std::string> targetCPU("target-cpu", cl::init("native"),
-                                      cl::desc("CPU to compile for "
-                                               "(default: native)"),
-                                      cl::sub(forwardCommand),
-                                      cl::sub(gradCommand),
-                                      cl::sub(trainCommand));
-static cl::opt<std::string> unroll("unroll", cl::init("auto"),
-                                   cl::desc("Time-loop unrolling"),
-                                   cl::sub(forwardCommand),
-                                   cl::sub(gradCommand), cl::sub(trainCommand));
-
-static cl::opt<bool> parallel(
-    "parallel", cl::init(false),
-    cl::desc("Run the large matrix products on OpenMP threads, as rnnc "
-             "--parallel (loads libomp; OMP_NUM_THREADS sets the threads)"),
-    cl::sub(forwardCommand), cl::sub(gradCommand), cl::sub(trainCommand));
-static cl::opt<int64_t> parallelMinMacs(
-    "parallel-min-macs", cl::init(mlir::rnn::MatmulTiling().parallelMinMacs),
-    cl::desc("With --parallel: the multiply-adds from which a matrix product "
-             "runs on several threads"),
-    cl::sub(forwardCommand), cl::sub(gradCommand), cl::sub(trainCommand));
-static cl::opt<int64_t> minColumnShardMacs(
-    "min-column-shard-macs",
-    cl::init(rnnc::PipelineOptions().minColumnShardMacs),
-    cl::desc("With --parallel: the multiply-adds per step (B*H*H) from which "
-             "a batch too small for batch shards splits the hidden units "
-             "between threads, as rnnc (default 0: never)"),
-    cl::sub(forwardCommand), cl::sub(gradCommand), cl::sub(trainCommand));
-
 static cl::opt<std::string>
     targetPath("target", cl::Required,
                cl::desc("Targets (.npy): float32 like the output for "
@@ -152,16 +122,6 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     h0GradPath("h0-grad", cl::desc("Where to write d loss / d h0 (.npy)"),
                cl::value_desc("path"), cl::sub(gradCommand));
-static cl::opt<int64_t> truncateBptt(
-    "truncate-bptt", cl::init(0),
-    cl::desc("Truncated BPTT: detach the hidden state every N steps"),
-    cl::sub(gradCommand), cl::sub(trainCommand));
-static cl::opt<int64_t> checkpointBptt(
-    "checkpoint-bptt", cl::init(0),
-    cl::desc("Keep the hidden states only every N steps and recompute the "
-             "rest in the backward pass"),
-    cl::sub(gradCommand), cl::sub(trainCommand));
-
 static cl::opt<std::string> initParamsPath(
     "params",
     cl::desc("Initial parameters (.safetensors; default: PyTorch's "
@@ -178,16 +138,18 @@ static cl::opt<int64_t> epochs("epochs", cl::init(10),
 static cl::opt<int64_t> batchSize("batch-size", cl::init(32),
                                   cl::desc("Mini-batch size (default 32)"),
                                   cl::sub(trainCommand));
-static cl::opt<std::string> optimizerName("optimizer", cl::init("adam"),
-                                          cl::desc("adam (default) or sgd"),
-                                          cl::sub(trainCommand));
+static cl::opt<std::string>
+    optimizerName("optimizer", cl::init("adam"),
+                  cl::desc("adam (default) or sgd, in any case"),
+                  cl::sub(trainCommand));
 static cl::opt<float> learningRate(
     "lr", cl::init(0.0f),
-    cl::desc("Learning rate (default: 1e-3 for adam, 1e-2 for sgd)"),
+    cl::desc("Learning rate >= 0 (default: 1e-3 for adam, 1e-2 for sgd)"),
     cl::sub(trainCommand));
-static cl::opt<float> momentum("momentum", cl::init(0.0f),
-                               cl::desc("SGD momentum (default 0)"),
-                               cl::sub(trainCommand));
+static cl::opt<float>
+    momentum("momentum", cl::init(0.0f),
+             cl::desc("SGD momentum >= 0 (default 0; sgd only)"),
+             cl::sub(trainCommand));
 static cl::opt<float> weightDecay("weight-decay", cl::init(0.0f),
                                   cl::desc("Weight decay (default 0)"),
                                   cl::sub(trainCommand));
@@ -279,14 +241,6 @@ struct ModelEntryPoints {
                          float *, float *, float *, void *) = nullptr;
 };
 
-/// The backward-pass strategy chosen on the command line.
-static rnnc::BpttStrategy bpttStrategy() {
-  rnnc::BpttStrategy bptt;
-  bptt.truncate = truncateBptt;
-  bptt.checkpoint = checkpointBptt;
-  return bptt;
-}
-
 /// Makes LLVM's OpenMP runtime, which --parallel code calls, visible to the
 /// JIT's symbol lookup in this process.
 llvm::Error loadOpenMPRuntime() {
@@ -305,7 +259,7 @@ llvm::Error loadOpenMPRuntime() {
 /// crash LeakSanitizer's check in sanitizer builds, and have nothing left
 /// to do anyway.
 void releaseOpenMPThreads() {
-  if (!parallel)
+  if (!pipelineFlags.parallel())
     return;
   using PauseFn = int (*)(int);
   constexpr int ompPauseHard = 2;
@@ -317,23 +271,16 @@ void releaseOpenMPThreads() {
 /// Compiles `spec` with rnnc's pipeline and JITs it.
 llvm::Expected<std::unique_ptr<rnnc::JitModule>>
 compileModel(const rnnc::ModelSpec &spec, MLIRContext &context,
-             ModelEntryPoints &entry) {
-  rnnc::CodegenOptions codegenOptions;
-  codegenOptions.optLevel = optLevel;
-  codegenOptions.targetCPU = targetCPU;
-  auto tm = rnnc::createTargetMachine(codegenOptions);
+             rnnc::PipelineOptions pipelineOptions, ModelEntryPoints &entry) {
+  llvm::Expected<rnnc::CodegenOptions> codegenOptions =
+      pipelineFlags.codegenOptions();
+  if (!codegenOptions)
+    return codegenOptions.takeError();
+  auto tm = rnnc::createTargetMachine(*codegenOptions);
   if (!tm)
     return tm.takeError();
-
-  rnnc::PipelineOptions pipelineOptions;
-  pipelineOptions.unroll = unroll;
-  pipelineOptions.bptt = bpttStrategy();
-  pipelineOptions.matmul = rnnc::selectMatmulTiling(**tm);
-  pipelineOptions.matmul.parallel = parallel;
-  pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
-  pipelineOptions.minColumnShardMacs = minColumnShardMacs;
-  pipelineOptions.lookaheadRows = lookaheadRows;
-  if (parallel)
+  pipelineFlags.selectTiling(pipelineOptions, **tm);
+  if (pipelineOptions.matmul.parallel)
     if (llvm::Error error = loadOpenMPRuntime())
       return std::move(error);
   OwningOpRef<ModuleOp> module =
@@ -345,12 +292,12 @@ compileModel(const rnnc::ModelSpec &spec, MLIRContext &context,
           *module, pm, rnnc::Stage::LLVMDialect, pipelineOptions))
     return error;
   auto llvmContext = std::make_unique<llvm::LLVMContext>();
-  auto llvmModule =
-      rnnc::translateAndOptimize(*module, *llvmContext, **tm, optLevel);
+  auto llvmModule = rnnc::translateAndOptimize(*module, *llvmContext, **tm,
+                                               pipelineFlags.optLevel());
   if (!llvmModule)
     return llvmModule.takeError();
   auto jit = rnnc::JitModule::create(std::move(*llvmModule),
-                                     std::move(llvmContext), codegenOptions);
+                                     std::move(llvmContext), *codegenOptions);
   if (!jit)
     return jit.takeError();
 
@@ -495,6 +442,51 @@ std::vector<char> toSampleMajor(const void *data, int64_t steps,
   return out;
 }
 
+/// The optimizers `train` offers.
+enum class Optimizer { Adam, Sgd, Unknown };
+
+/// --optimizer, in any case (PyTorch's classes are Adam and SGD).
+Optimizer optimizerKind() {
+  std::string name = llvm::StringRef(optimizerName).lower();
+  return name == "adam"  ? Optimizer::Adam
+         : name == "sgd" ? Optimizer::Sgd
+                         : Optimizer::Unknown;
+}
+
+/// Every mistake in `train`'s own flags, one error each, so that one run
+/// reports them all. The runtime checks the same ranges again.
+llvm::Error checkTrainFlags() {
+  if (!trainCommand)
+    return llvm::Error::success();
+  llvm::Error errors = llvm::Error::success();
+  auto add = [&](llvm::Error error) {
+    errors = llvm::joinErrors(std::move(errors), std::move(error));
+  };
+  if (epochs < 1)
+    add(fail("--epochs must be at least 1, got {}", epochs.getValue()));
+  if (batchSize < 1)
+    add(fail("--batch-size must be at least 1, got {}", batchSize.getValue()));
+  Optimizer optimizer = optimizerKind();
+  if (optimizer == Optimizer::Unknown)
+    add(fail("unknown --optimizer '{}'; expected adam or sgd",
+             optimizerName.getValue()));
+  // As torch.optim: a learning rate, momentum or weight decay must be a
+  // finite value >= 0 ("Invalid learning rate: -1").
+  auto checkNonNegative = [&](const cl::opt<float> &flag) {
+    if (flag.getNumOccurrences() && !(std::isfinite(flag) && flag >= 0))
+      add(fail("--{} must be a finite value >= 0, got {}", flag.ArgStr.str(),
+               flag.getValue()));
+  };
+  checkNonNegative(learningRate);
+  checkNonNegative(momentum);
+  checkNonNegative(weightDecay);
+  checkNonNegative(clipGradNorm);
+  if (optimizer == Optimizer::Adam && momentum.getNumOccurrences())
+    add(fail("--momentum applies to --optimizer=sgd; Adam's moment decay "
+             "rates are PyTorch's defaults, betas=(0.9, 0.999)"));
+  return errors;
+}
+
 /// The `train` command: mini-batch training with the runtime's trainer and
 /// optimizers, one progress line per epoch, then the trained parameters.
 llvm::Error runTrain(const rnnc::ModelSpec &spec, const ModelEntryPoints &entry,
@@ -506,8 +498,6 @@ llvm::Error runTrain(const rnnc::ModelSpec &spec, const ModelEntryPoints &entry,
   bool tokens = spec.embedding.has_value();
   bool classes = spec.loss->kind == rnnc::LossKind::CrossEntropy;
   bool perStep = !spec.head || spec.head->on == rnnc::HeadKind::All;
-  if (epochs < 1 || batchSize < 1)
-    return fail("--epochs and --batch-size must be positive");
 
   rnnrt_model_t model;
   model.param_size = entry.paramSize();
@@ -553,24 +543,21 @@ llvm::Error runTrain(const rnnc::ModelSpec &spec, const ModelEntryPoints &entry,
 
   rnnrt_optimizer_t *optimizer = nullptr;
   rnnrt_status_t status;
-  if (optimizerName == "adam") {
+  if (optimizerKind() == Optimizer::Adam) {
     rnnrt_adam_options_t adam;
     rnnrt_adam_options_initialize(&adam);
-    if (learningRate > 0)
+    if (learningRate.getNumOccurrences())
       adam.lr = learningRate;
     adam.weight_decay = weightDecay;
     status = rnnrt_optimizer_create_adam(model.param_size, &adam, &optimizer);
-  } else if (optimizerName == "sgd") {
+  } else {
     rnnrt_sgd_options_t sgd;
     rnnrt_sgd_options_initialize(&sgd);
-    if (learningRate > 0)
+    if (learningRate.getNumOccurrences())
       sgd.lr = learningRate;
     sgd.momentum = momentum;
     sgd.weight_decay = weightDecay;
     status = rnnrt_optimizer_create_sgd(model.param_size, &sgd, &optimizer);
-  } else {
-    return fail("unknown --optimizer '{}'; expected adam or sgd",
-                optimizerName.getValue());
   }
   if (status != RNNRT_OK)
     return fail("cannot create the optimizer: {}", runtimeError());
@@ -601,7 +588,8 @@ llvm::Error runTrain(const rnnc::ModelSpec &spec, const ModelEntryPoints &entry,
 /// Runs `forward` or (when `grad`) `grad` on the files named on the command
 /// line.
 llvm::Error runModel(const rnnc::ModelSpec &spec, MLIRContext &context,
-                     bool grad, bool train) {
+                     const rnnc::PipelineOptions &pipelineOptions, bool grad,
+                     bool train) {
   const rnnc::RnnSpec &rnn = spec.rnn;
   bool tokens = spec.embedding.has_value();
 
@@ -763,7 +751,7 @@ llvm::Error runModel(const rnnc::ModelSpec &spec, MLIRContext &context,
   }
 
   ModelEntryPoints entry;
-  auto jit = compileModel(spec, context, entry);
+  auto jit = compileModel(spec, context, pipelineOptions, entry);
   if (!jit)
     return jit.takeError();
 
@@ -838,34 +826,45 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
 
-  std::string message;
-  auto buffer = openInputFile(modelPath, &message);
+  // The command line's mistakes, all of them, before any file is read.
+  llvm::Error flagErrors = checkTrainFlags();
+  if (llvm::Expected<rnnc::CodegenOptions> codegen =
+          pipelineFlags.codegenOptions();
+      !codegen)
+    flagErrors = llvm::joinErrors(std::move(flagErrors), codegen.takeError());
+  if (flagErrors) {
+    llvm::handleAllErrors(std::move(flagErrors),
+                          [](const llvm::ErrorInfoBase &error) {
+                            llvm::WithColor::error(llvm::errs(), "rnn-run")
+                                << error.message() << "\n";
+                          });
+    return 1;
+  }
+
+  auto buffer = rnnc::readSpecFile(modelPath);
   if (!buffer) {
-    llvm::WithColor::error(llvm::errs(), "rnn-run") << message << "\n";
+    llvm::WithColor::error(llvm::errs(), "rnn-run")
+        << llvm::toString(buffer.takeError()) << "\n";
     return 1;
   }
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
   std::optional<rnnc::ModelSpec> spec =
       rnnc::parseModelSpec(sourceMgr, context);
   if (!spec)
     return 1;
-  rnnc::PipelineOptions pipelineOptions;
-  pipelineOptions.unroll = unroll;
-  pipelineOptions.bptt = bpttStrategy();
-  pipelineOptions.lookaheadRows = lookaheadRows;
-  pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
-  pipelineOptions.minColumnShardMacs = minColumnShardMacs;
-  if (llvm::Error error = rnnc::verifyPipelineOptions(*spec, pipelineOptions)) {
+  bool backward = bool(gradCommand) || bool(trainCommand);
+  llvm::Expected<rnnc::PipelineOptions> pipelineOptions =
+      pipelineFlags.pipelineOptions(*spec, backward);
+  if (!pipelineOptions) {
     llvm::WithColor::error(llvm::errs(), "rnn-run")
-        << llvm::toString(std::move(error)) << "\n";
+        << llvm::toString(pipelineOptions.takeError()) << "\n";
     return 1;
   }
 
   llvm::Error error =
-      runModel(*spec, context, bool(gradCommand) || bool(trainCommand),
-               bool(trainCommand));
+      runModel(*spec, context, *pipelineOptions, backward, bool(trainCommand));
   releaseOpenMPThreads();
   int status = 0;
   llvm::handleAllErrors(

@@ -15,6 +15,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "HelpOptions.h"
+#include "PipelineFlags.h"
+#include "ToolFiles.h"
 #include "rnnc/Codegen.h"
 #include "rnnc/HeaderEmitter.h"
 #include "rnnc/ParamLayout.h"
@@ -30,10 +32,10 @@
 #include "mlir/Support/ToolUtilities.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace mlir;
@@ -75,74 +77,22 @@ static cl::opt<std::string>
                             "the object's path with .h)"),
                    cl::value_desc("path"), cl::cat(rnncCategory));
 
-static cl::opt<unsigned>
-    optLevel("O", cl::Prefix, cl::init(3),
-             cl::desc("Optimization level 0-3 (default 3)"),
-             cl::cat(rnncCategory));
+// -O, --target-cpu, --unroll, the BPTT strategy, --parallel: the flags
+// that choose the code, shared with rnn-run.
+static cl::SubCommandGroup topLevel({});
+static rnnc::PipelineFlags pipelineFlags(rnncCategory, topLevel);
 
-static cl::opt<std::string> targetCPU(
-    "target-cpu",
-    cl::desc("CPU to compile for: portable (default, x86-64-v2), native, or "
-             "an LLVM CPU name"),
-    cl::init("portable"), cl::cat(rnncCategory));
-
-static cl::opt<std::string>
-    unroll("unroll",
-           cl::desc("Time-loop unrolling: auto (default), none, full or N"),
-           cl::init("auto"), cl::cat(rnncCategory));
-
-static cl::opt<int64_t> truncateBptt(
-    "truncate-bptt", cl::init(0),
-    cl::desc("Generate truncated BPTT: detach the hidden state every N steps "
-             "(default 0: full BPTT, every hidden state stored)"),
-    cl::cat(rnncCategory));
-
-static cl::opt<int64_t> checkpointBptt(
-    "checkpoint-bptt", cl::init(0),
-    cl::desc("Keep the hidden states only every N steps and recompute the "
-             "rest in the backward pass (default 0: store every state)"),
-    cl::cat(rnncCategory));
-
-static cl::opt<bool> parallel(
-    "parallel",
-    cl::desc("Run the large matrix products on OpenMP threads (link the "
-             "program with libomp; OMP_NUM_THREADS sets the threads)"),
-    cl::init(false), cl::cat(rnncCategory));
-
-static cl::opt<int64_t> parallelMinMacs(
-    "parallel-min-macs", cl::init(mlir::rnn::MatmulTiling().parallelMinMacs),
-    cl::desc("With --parallel: the multiply-adds from which a matrix product "
-             "runs on several threads"),
-    cl::cat(rnncCategory));
-
-static cl::opt<int64_t> minColumnShardMacs(
-    "min-column-shard-macs",
-    cl::init(rnnc::PipelineOptions().minColumnShardMacs),
-    cl::desc("With --parallel: the multiply-adds per step (B*H*H) from which "
-             "a batch too small for batch shards splits the hidden units "
-             "between threads, with two barriers per step (default 0: "
-             "never; 65536 suits 256 hidden units at batch 1 on idle "
-             "cores)"),
-    cl::cat(rnncCategory));
-
-static cl::opt<int64_t> lookaheadRows(
-    "lookahead-rows", cl::init(rnnc::PipelineOptions::kAutoLookaheadRows),
-    cl::desc("Batch 1: steps of the input projection each recurrent step "
-             "computes ahead, overlapping its weight loads (default -1: as "
-             "many as the target's registers hold; 0: project every step "
-             "first)"),
-    cl::cat(rnncCategory));
-
+// For rnnc's own tests: hidden from --help, listed by --help-hidden.
 static cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check emitted diagnostics against expected-* comments"),
-    cl::init(false), cl::cat(rnncCategory));
+    cl::init(false), cl::Hidden, cl::cat(rnncCategory));
 
 static cl::opt<std::string> splitInputFile(
     "split-input-file", cl::ValueOptional,
     cl::desc("Split the input at '# -----' (or the given marker) and "
              "process each chunk independently"),
-    cl::init(""), cl::cat(rnncCategory));
+    cl::init(""), cl::Hidden, cl::cat(rnncCategory));
 
 /// The default output path: the input's name with `extension`, or stdout.
 static std::string defaultOutput(StringRef extension) {
@@ -151,6 +101,59 @@ static std::string defaultOutput(StringRef extension) {
   SmallString<128> path(llvm::sys::path::filename(inputFilename));
   llvm::sys::path::replace_extension(path, extension);
   return std::string(path);
+}
+
+/// The object's path: -o, or the input's name with .o.
+static std::string objectPath() {
+  return outputFilename.empty() ? defaultOutput(".o")
+                                : std::string(outputFilename);
+}
+
+/// Where --emit=obj writes the header: --header-output, or the object's
+/// path with .h.
+static std::string headerPath() {
+  if (!headerFilename.empty())
+    return headerFilename;
+  SmallString<128> path(objectPath());
+  llvm::sys::path::replace_extension(path, ".h");
+  return std::string(path);
+}
+
+/// Refuses outputs that would overwrite the spec, or each other.
+static llvm::Error checkOutputPaths() {
+  auto refuse = [](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  // Two outputs to one device (-o /dev/null --header-output /dev/null) are
+  // fine: only files are replaced.
+  auto clobbers = [](StringRef path, StringRef other) {
+    if (path == "-" || other == "-")
+      return false;
+    llvm::sys::fs::file_status status;
+    if (!llvm::sys::fs::status(path, status) &&
+        status.type() != llvm::sys::fs::file_type::regular_file)
+      return false;
+    return rnnc::isSameFile(path, other);
+  };
+  bool writesObject = emitAction == Emit::Obj;
+  std::string output = !outputFilename.empty() ? std::string(outputFilename)
+                       : writesObject          ? objectPath()
+                                               : std::string("-");
+  if (clobbers(output, inputFilename))
+    return refuse("the output '" + output + "' is the input spec '" +
+                  inputFilename + "'; choose another -o");
+  if (!writesObject || splitInputFile.getNumOccurrences())
+    return llvm::Error::success();
+  std::string header = headerPath();
+  if (clobbers(header, inputFilename))
+    return refuse("the header '" + header +
+                  "' would overwrite the input "
+                  "spec; choose another --header-output");
+  if (clobbers(header, output))
+    return refuse("--header-output '" + header +
+                  "' is the object file; "
+                  "choose another path");
+  return llvm::Error::success();
 }
 
 /// Set when an internal compiler error was reported: rnnc then exits with
@@ -174,15 +177,6 @@ static LogicalResult reportError(llvm::Error error) {
   return failure();
 }
 
-/// Opens `path` for writing; reports failures as rnnc errors.
-static std::unique_ptr<llvm::ToolOutputFile> openOutput(StringRef path) {
-  std::string message;
-  auto file = openOutputFile(path, &message);
-  if (!file)
-    llvm::WithColor::error(llvm::errs(), "rnnc") << message << "\n";
-  return file;
-}
-
 /// Compiles one spec buffer held by `sourceMgr`.
 /// `timing` receives one timer per phase, and the lowering passes' timers
 /// under theirs (reported with --mlir-timing).
@@ -194,31 +188,29 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
       rnnc::parseModelSpec(sourceMgr, context);
   if (!spec)
     return failure();
-  rnnc::PipelineOptions pipelineOptions;
-  pipelineOptions.unroll = unroll;
-  pipelineOptions.bptt.truncate = truncateBptt;
-  pipelineOptions.bptt.checkpoint = checkpointBptt;
-  pipelineOptions.lookaheadRows = lookaheadRows;
-  pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
-  pipelineOptions.minColumnShardMacs = minColumnShardMacs;
-  if (llvm::Error error = rnnc::verifyPipelineOptions(*spec, pipelineOptions))
-    return reportError(std::move(error));
+  llvm::Expected<rnnc::PipelineOptions> pipelineOptionsOrError =
+      pipelineFlags.pipelineOptions(*spec);
+  if (!pipelineOptionsOrError)
+    return reportError(pipelineOptionsOrError.takeError());
+  rnnc::PipelineOptions &pipelineOptions = *pipelineOptionsOrError;
   OwningOpRef<ModuleOp> module =
       rnnc::buildModelModule(*spec, context, pipelineOptions.bptt);
   if (!module)
     return failure();
   frontendTiming.stop();
 
+  // Every stage is produced in memory and then written as a whole, so a
+  // failure never leaves a partial output (see ToolFiles.h).
   auto writeTo =
       [&](StringRef extension,
           llvm::function_ref<LogicalResult(llvm::raw_pwrite_stream &)> write)
       -> LogicalResult {
+    SmallString<0> buffer;
+    llvm::raw_svector_ostream os(buffer);
+    if (failed(write(os)))
+      return failure();
     if (chunkOutput) {
       // Split-input mode writes every chunk to one stream.
-      SmallString<0> buffer;
-      llvm::raw_svector_ostream os(buffer);
-      if (failed(write(os)))
-        return failure();
       *chunkOutput << buffer;
       return success();
     }
@@ -226,17 +218,16 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
     std::string path = !outputFilename.empty() ? std::string(outputFilename)
                        : extension == ".o"     ? defaultOutput(extension)
                                                : std::string("-");
-    auto file = openOutput(path);
-    if (!file || failed(write(file->os())))
-      return failure();
-    file->keep();
+    if (llvm::Error error = rnnc::writeOutputFile(path, buffer))
+      return reportError(std::move(error));
     return success();
   };
 
   if (emitAction == Emit::Header) {
     rnnc::ParamLayout layout = rnnc::ParamLayout::compute(*spec);
     return writeTo(".h", [&](llvm::raw_pwrite_stream &os) {
-      rnnc::emitModelHeader(*spec, layout, os, pipelineOptions.bptt, parallel);
+      rnnc::emitModelHeader(*spec, layout, os, pipelineOptions.bptt,
+                            pipelineFlags.parallel());
       return success();
     });
   }
@@ -248,16 +239,14 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
 
   // The kernels are tiled for the target's registers, so the target
   // machine comes first.
-  rnnc::CodegenOptions codegenOptions;
-  codegenOptions.optLevel = optLevel;
-  codegenOptions.targetCPU = targetCPU;
-  auto tm = rnnc::createTargetMachine(codegenOptions);
+  llvm::Expected<rnnc::CodegenOptions> codegenOptions =
+      pipelineFlags.codegenOptions();
+  if (!codegenOptions)
+    return reportError(codegenOptions.takeError());
+  auto tm = rnnc::createTargetMachine(*codegenOptions);
   if (!tm)
     return reportError(tm.takeError());
-  pipelineOptions.matmul = rnnc::selectMatmulTiling(**tm);
-  pipelineOptions.matmul.parallel = parallel;
-  pipelineOptions.matmul.parallelMinMacs = parallelMinMacs;
-  pipelineOptions.minColumnShardMacs = minColumnShardMacs;
+  pipelineFlags.selectTiling(pipelineOptions, **tm);
 
   rnnc::Stage stage =
       emitAction == Emit::Loops ? rnnc::Stage::Loops : rnnc::Stage::LLVMDialect;
@@ -279,8 +268,8 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
   llvm::LLVMContext llvmContext;
   TimingScope optimizerTiming =
       timing.nest("Translation to LLVM IR, LLVM optimizer");
-  auto llvmModule =
-      rnnc::translateAndOptimize(*module, llvmContext, **tm, optLevel);
+  auto llvmModule = rnnc::translateAndOptimize(*module, llvmContext, **tm,
+                                               pipelineFlags.optLevel());
   if (!llvmModule)
     return reportError(llvmModule.takeError());
   optimizerTiming.stop();
@@ -304,19 +293,12 @@ static LogicalResult compile(llvm::SourceMgr &sourceMgr, MLIRContext &context,
     return success();
 
   // An object comes with its header.
-  std::string headerPath = headerFilename;
-  if (headerPath.empty()) {
-    SmallString<128> path(outputFilename.empty() ? defaultOutput(".o")
-                                                 : std::string(outputFilename));
-    llvm::sys::path::replace_extension(path, ".h");
-    headerPath = std::string(path);
-  }
-  auto header = openOutput(headerPath);
-  if (!header)
-    return failure();
-  rnnc::emitModelHeader(*spec, rnnc::ParamLayout::compute(*spec), header->os(),
-                        pipelineOptions.bptt, parallel);
-  header->keep();
+  std::string header;
+  llvm::raw_string_ostream headerStream(header);
+  rnnc::emitModelHeader(*spec, rnnc::ParamLayout::compute(*spec), headerStream,
+                        pipelineOptions.bptt, pipelineFlags.parallel());
+  if (llvm::Error error = rnnc::writeOutputFile(headerPath(), header))
+    return reportError(std::move(error));
   return success();
 }
 
@@ -342,9 +324,12 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "rnnc: ahead-of-time compiler for recurrent neural networks\n");
-  if (optLevel > 3) {
-    llvm::WithColor::error(llvm::errs(), "rnnc")
-        << "invalid optimization level -O" << optLevel << "; expected 0-3\n";
+  // Flags are checked before the spec is read: their mistakes are the
+  // command line's, whatever the spec.
+  if (llvm::Expected<rnnc::CodegenOptions> flags =
+          pipelineFlags.codegenOptions();
+      !flags) {
+    (void)reportError(flags.takeError());
     return 1;
   }
   // Standard input only when asked for: a forgotten file name must not
@@ -356,14 +341,18 @@ int main(int argc, char **argv) {
     return 1;
   }
   bool splitInput = splitInputFile.getNumOccurrences() > 0;
-
-  std::string message;
-  std::unique_ptr<llvm::MemoryBuffer> input =
-      openInputFile(inputFilename, &message);
-  if (!input) {
-    llvm::WithColor::error(llvm::errs(), "rnnc") << message << "\n";
+  if (llvm::Error error = checkOutputPaths()) {
+    (void)reportError(std::move(error));
     return 1;
   }
+
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> inputOrError =
+      rnnc::readSpecFile(inputFilename);
+  if (!inputOrError) {
+    (void)reportError(inputOrError.takeError());
+    return 1;
+  }
+  std::unique_ptr<llvm::MemoryBuffer> input = std::move(*inputOrError);
 
   // --mlir-timing reports each compilation phase, and each lowering pass,
   // when the process ends.
