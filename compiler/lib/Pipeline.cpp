@@ -26,11 +26,13 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
 
@@ -110,10 +112,62 @@ int64_t rnnc::lookaheadRowsFor(const mlir::rnn::MatmulTiling &tiling) {
   return budget > 0 ? int64_t(llvm::bit_floor(uint64_t(budget))) : 0;
 }
 
-void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
+namespace {
+/// A pass that fails: what --debug-fail-after adds after the pass it names,
+/// so that the tests can follow a real pass failure through the tools'
+/// internal-error path (the way `#pragma clang __debug crash` tests Clang's
+/// crash reports).
+struct InjectedFailurePass
+    : public PassWrapper<InjectedFailurePass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(InjectedFailurePass)
+  explicit InjectedFailurePass(std::string after) : after(std::move(after)) {}
+  StringRef getArgument() const final { return "rnn-injected-failure"; }
+  StringRef getDescription() const final {
+    return "Fails, for testing the tools' internal-error reports";
+  }
+  void runOnOperation() override {
+    getOperation()->emitError("failure injected after pass '")
+        << after << "' (--debug-fail-after)";
+    signalPassFailure();
+  }
+  std::string after;
+};
+
+/// Adds passes to a pass manager, and the injected failure after the pass
+/// whose argument is `failAfter`.
+class InjectingPassManager {
+public:
+  InjectingPassManager(OpPassManager &pm, StringRef failAfter)
+      : pm(pm), failAfter(failAfter) {}
+  void addPass(std::unique_ptr<Pass> pass) {
+    bool inject = !failAfter.empty() && pass->getArgument() == failAfter;
+    pm.addPass(std::move(pass));
+    if (inject && !injected) {
+      pm.addPass(std::make_unique<InjectedFailurePass>(failAfter.str()));
+      injected = true;
+    }
+  }
+  /// A name that is not in the pipeline fails at the end, saying so.
+  void checkInjection() {
+    if (!failAfter.empty() && !injected) {
+      pm.addPass(std::make_unique<InjectedFailurePass>(
+          (failAfter + " (not in this pipeline)").str()));
+      injected = true;
+    }
+  }
+
+private:
+  OpPassManager &pm;
+  StringRef failAfter;
+  bool injected = false;
+};
+} // namespace
+
+void rnnc::buildLoweringPipeline(OpPassManager &rootPm, Stage stage,
                                  const PipelineOptions &options) {
   if (stage == Stage::RnnModel)
     return;
+  InjectingPassManager pm(rootPm, options.failAfterPass);
   rnn::RnnGenerateBpttOptions bpttOptions;
   bpttOptions.truncate = options.bptt.truncate;
   pm.addPass(rnn::createRnnGenerateBptt(bpttOptions));
@@ -142,7 +196,7 @@ void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   if (stage == Stage::Loops)
-    return;
+    return pm.checkInjection();
   // The parallel products' scf.parallel loops become OpenMP work-sharing
   // loops, which the LLVM IR translation outlines into __kmpc_fork_call.
   if (options.matmul.parallel)
@@ -152,6 +206,7 @@ void rnnc::buildLoweringPipeline(OpPassManager &pm, Stage stage,
   pm.addPass(rnn::createConvertRnnToLLVM());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  pm.checkInjection();
 }
 
 LogicalResult rnnc::lowerModule(ModuleOp module, PassManager &pm, Stage stage,
@@ -192,6 +247,9 @@ llvm::Error rnnc::lowerModuleForTool(ModuleOp module, PassManager &pm,
                                      Stage stage,
                                      const PipelineOptions &options) {
   std::string failedPass, firstError;
+  // A remark made once per time loop (--unroll=full beyond its limit, in
+  // the forward, the recomputation and the backward) is printed once.
+  llvm::StringSet<> printed;
   pm.addInstrumentation(std::make_unique<FailedPassRecorder>(failedPass));
   LogicalResult result = success();
   {
@@ -208,12 +266,14 @@ llvm::Error rnnc::lowerModuleForTool(ModuleOp module, PassManager &pm,
           }
           if (diagnostic.getSeverity() == DiagnosticSeverity::Note)
             return success();
-          llvm::errs() << (where.empty() ? "" : where + ": ")
-                       << (diagnostic.getSeverity() ==
-                                   DiagnosticSeverity::Warning
-                               ? "warning: "
-                               : "remark: ")
-                       << diagnostic.str() << "\n";
+          std::string line =
+              (where.empty() ? "" : where + ": ") +
+              (diagnostic.getSeverity() == DiagnosticSeverity::Warning
+                   ? "warning: "
+                   : "remark: ") +
+              diagnostic.str();
+          if (printed.insert(line).second)
+            llvm::errs() << line << "\n";
           return success();
         });
     result = lowerModule(module, pm, stage, options);

@@ -60,6 +60,10 @@ struct PipelineOptions {
   /// (lookaheadRowsFor), 0 projects every step first.
   int64_t lookaheadRows = kAutoLookaheadRows;
   static constexpr int64_t kAutoLookaheadRows = -1;
+  /// For the tools' tests: a pass argument (e.g. "convert-rnn-to-loops")
+  /// after which the pipeline runs a pass that fails, so that the
+  /// internal-error report can be tested on a real pass failure.
+  std::string failAfterPass;
 };
 
 /// The look-ahead rows `tiling` has registers for: rnn.matmul_pair keeps

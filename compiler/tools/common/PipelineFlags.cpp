@@ -70,7 +70,13 @@ PipelineFlags::PipelineFlags(cl::OptionCategory &category,
                    "step computes ahead, overlapping its weight loads "
                    "(default -1: as many as the target's registers hold; 0: "
                    "project every step first)"),
-          cl::cat(category), cl::sub(commands)) {}
+          cl::cat(category), cl::sub(commands)),
+      failAfterFlag(
+          "debug-fail-after",
+          cl::desc("For rnnc's tests: run a failing pass after the named "
+                   "pass, to check the internal-error report"),
+          cl::value_desc("pass"), cl::Hidden, cl::cat(category),
+          cl::sub(commands)) {}
 
 llvm::Expected<rnnc::CodegenOptions> PipelineFlags::codegenOptions() const {
   llvm::Error errors = llvm::Error::success();
@@ -109,6 +115,7 @@ PipelineFlags::pipelineOptions(const ModelSpec &spec, bool runsBackward) const {
   options.matmul.parallel = parallelFlag;
   options.matmul.parallelMinMacs = parallelMinMacsFlag;
   options.minColumnShardMacs = minColumnShardMacsFlag;
+  options.failAfterPass = failAfterFlag;
   if (llvm::Error error = verifyPipelineOptions(spec, options))
     return std::move(error);
   return options;

@@ -68,6 +68,7 @@ private:
   llvm::cl::opt<int64_t> parallelMinMacsFlag;
   llvm::cl::opt<int64_t> minColumnShardMacsFlag;
   llvm::cl::opt<int64_t> lookaheadRowsFlag;
+  llvm::cl::opt<std::string> failAfterFlag;
 };
 
 } // namespace rnnc
