@@ -175,7 +175,7 @@ public:
       if (rnnrt_status_t status = parseValue(value))
         return status;
       if (!dict.emplace(key, std::move(value)).second)
-        return error(fmt::format("duplicate key '{}'", key));
+        return error(fmt::format("duplicate key '{}'", printable(key)));
       skipSpace();
       if (!consume(',')) {
         if (!peek('}'))
@@ -298,11 +298,11 @@ static rnnrt_status_t parseDescr(const std::string &path,
     return fail(RNNRT_UNIMPLEMENTED,
                 "{}: unsupported .npy dtype '{}' (expected '<f4', '<i8' or "
                 "'<i4')",
-                path, descr);
+                path, printable(descr));
   if (order == '>' || (order == '=' && !hostIsLittleEndian()))
     return fail(RNNRT_UNIMPLEMENTED,
                 "{}: big-endian .npy data ('{}') is not supported", path,
-                descr);
+                printable(descr));
   dtype = kind == "f4"   ? RNNRT_DTYPE_FLOAT32
           : kind == "i8" ? RNNRT_DTYPE_INT64
                          : RNNRT_DTYPE_INT32;
@@ -500,8 +500,8 @@ rnnrt_status_t rnnrt_npy_write(const char *path, rnnrt_dtype_t dtype,
       storeLE32(prefix + 8, static_cast<uint32_t>(header.size()));
     }
 
-    File file;
-    if (rnnrt_status_t status = file.openForWrite(path))
+    OutputFile file;
+    if (rnnrt_status_t status = file.open(path))
       return status;
     bool ok = file.write(prefix, static_cast<size_t>(prefixSize)) &&
               file.write(header.data(), header.size());
@@ -514,25 +514,20 @@ rnnrt_status_t rnnrt_npy_write(const char *path, rnnrt_dtype_t dtype,
       swapBytes(copy.data(), numel, rnnrt_dtype_size(dtype));
       ok = file.write(copy.data(), copy.size());
     }
-    auto ioError = [&](int err) {
-      file.close();
-      std::remove(path);
-      return fail(statusFromErrno(err), "{}: write failed: {}", path,
-                  std::strerror(err));
-    };
     if (!ok)
-      return ioError(errno);
-    if (!file.close())
-      return ioError(errno);
-    return RNNRT_OK;
+      return file.writeFailed(errno);
+    return file.commit();
   });
 }
 
 rnnrt_status_t rnnrt_array_write_npy(const rnnrt_array_t *array,
                                      const char *path) {
-  if (!array)
-    return fail(RNNRT_INVALID_ARGUMENT, "rnnrt_array_write_npy: array is NULL");
-  return rnnrt_npy_write(path, array->dtype, array->shape.data(),
-                         static_cast<int64_t>(array->shape.size()),
-                         array->data.get());
+  return guard("rnnrt_array_write_npy", [&] {
+    if (!array)
+      return fail(RNNRT_INVALID_ARGUMENT,
+                  "rnnrt_array_write_npy: array is NULL");
+    return rnnrt_npy_write(path, array->dtype, array->shape.data(),
+                           static_cast<int64_t>(array->shape.size()),
+                           array->data.get());
+  });
 }

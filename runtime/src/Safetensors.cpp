@@ -415,27 +415,20 @@ rnnrt_status_t rnnrt_params_save_safetensors(const char *path,
     // The reference implementation pads with spaces to a multiple of 8.
     header.append((8 - header.size() % 8) % 8, ' ');
 
-    File file;
-    if (rnnrt_status_t status = file.openForWrite(path))
+    OutputFile file;
+    if (rnnrt_status_t status = file.open(path))
       return status;
-    auto ioError = [&] {
-      int err = errno;
-      file.close();
-      std::remove(path);
-      return fail(statusFromErrno(err), "{}: write failed: {}", path,
-                  std::strerror(err));
-    };
     unsigned char prefix[8];
     storeLE64(prefix, header.size());
     if (!file.write(prefix, 8) || !file.write(header.data(), header.size()))
-      return ioError();
+      return file.writeFailed(errno);
     std::vector<unsigned char> buffer;
     for (int64_t i = 0; i < count; ++i) {
       const float *data = params + table[i].offset;
       int64_t numel = table[i].numel;
       if (hostIsLittleEndian()) {
         if (!file.write(data, static_cast<size_t>(numel) * 4))
-          return ioError();
+          return file.writeFailed(errno);
         continue;
       }
       for (int64_t done = 0; done < numel; done += kChunkElements) {
@@ -447,16 +440,10 @@ rnnrt_status_t rnnrt_params_save_safetensors(const char *path,
           storeLE32(&buffer[k * 4], bits);
         }
         if (!file.write(buffer.data(), buffer.size()))
-          return ioError();
+          return file.writeFailed(errno);
       }
     }
-    if (!file.close()) {
-      int err = errno;
-      std::remove(path);
-      return fail(statusFromErrno(err), "{}: write failed: {}", path,
-                  std::strerror(err));
-    }
-    return RNNRT_OK;
+    return file.commit();
   });
 }
 

@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // This file implements status strings, the thread-local last error message,
-// and the file and table helpers declared in Support.h.
+// the quoting of file content in messages, reading files, and the table
+// helpers declared in Support.h. Writing files is in AtomicFile.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,7 +14,9 @@
 
 #include <cerrno>
 #include <cmath>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace rnnrt;
 
@@ -22,6 +25,74 @@ static thread_local std::string lastErrorMessage;
 
 void rnnrt::setLastError(std::string message) {
   lastErrorMessage = std::move(message);
+}
+
+rnnrt_status_t rnnrt::failNoexcept(rnnrt_status_t status, const char *what,
+                                   const char *message,
+                                   const char *detail) noexcept {
+  try {
+    std::string text = std::string(what) + ": " + message;
+    if (detail)
+      text += std::string(": ") + detail;
+    lastErrorMessage = std::move(text);
+  } catch (...) {
+    // Out of memory even for the message: clear() keeps the capacity, so the
+    // short message below fits without allocating (or in the SSO buffer).
+    lastErrorMessage.clear();
+    try {
+      lastErrorMessage = "out of memory";
+    } catch (...) {
+    }
+  }
+  return status;
+}
+
+/// The length of the valid UTF-8 sequence at `p` (of `n` bytes), or 0.
+/// Overlong forms, surrogates and code points above U+10FFFF are invalid.
+static size_t utf8Length(const unsigned char *p, size_t n) {
+  auto continuation = [&](size_t i) { return i < n && (p[i] & 0xC0) == 0x80; };
+  if (p[0] >= 0xC2 && p[0] <= 0xDF)
+    return continuation(1) ? 2 : 0;
+  if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+    if (!continuation(1) || !continuation(2) || (p[0] == 0xE0 && p[1] < 0xA0) ||
+        (p[0] == 0xED && p[1] > 0x9F))
+      return 0;
+    return 3;
+  }
+  if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+    if (!continuation(1) || !continuation(2) || !continuation(3) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+      return 0;
+    return 4;
+  }
+  return 0;
+}
+
+std::string rnnrt::printable(std::string_view text, size_t maxBytes) {
+  std::string out;
+  const auto *bytes = reinterpret_cast<const unsigned char *>(text.data());
+  for (size_t i = 0; i < text.size();) {
+    std::string piece;
+    unsigned char c = bytes[i];
+    size_t n = 1;
+    if (c == '\\') {
+      piece = "\\\\";
+    } else if (c >= 0x20 && c < 0x7F) {
+      piece.assign(1, static_cast<char>(c));
+    } else if (c >= 0x80 && (n = utf8Length(bytes + i, text.size() - i)) &&
+               !(c == 0xC2 && bytes[i + 1] < 0xA0)) {
+      // Valid UTF-8 other than the C1 controls U+0080..U+009F.
+      piece.assign(text.data() + i, n);
+    } else {
+      n = 1;
+      piece = fmt::format("\\x{:02x}", c);
+    }
+    if (out.size() + piece.size() > maxBytes)
+      return out + "...";
+    out += piece;
+    i += n;
+  }
+  return out;
 }
 
 //===----------------------------------------------------------------------===//
@@ -69,6 +140,7 @@ rnnrt_status_t rnnrt::statusFromErrno(int err) {
     return RNNRT_NOT_FOUND;
   case ENOSPC:
   case EDQUOT:
+  case EFBIG:
   case ENOMEM:
   case EMFILE:
   case ENFILE:
@@ -83,19 +155,54 @@ rnnrt_status_t rnnrt::statusFromErrno(int err) {
   }
 }
 
+/// What kind of file `mode` describes, for "is not a regular file" messages.
+static const char *fileKind(mode_t mode) {
+  if (S_ISDIR(mode))
+    return "a directory";
+  if (S_ISFIFO(mode))
+    return "a FIFO";
+  if (S_ISCHR(mode))
+    return "a character device";
+  if (S_ISBLK(mode))
+    return "a block device";
+  if (S_ISSOCK(mode))
+    return "a socket";
+  return "a special file";
+}
+
 rnnrt_status_t File::openForRead(const char *path) {
   close();
-  errno = 0;
-  stream = std::fopen(path, "rb");
-  if (!stream) {
-    int err = errno;
+  auto cannotOpen = [&](int err) {
     return fail(statusFromErrno(err), "{}: cannot open: {}", path,
                 std::strerror(err));
-  }
+  };
+  auto notRegular = [&](mode_t mode) {
+    return fail(RNNRT_INVALID_ARGUMENT, "'{}' is not a regular file ({})", path,
+                fileKind(mode));
+  };
+  // stat() first: opening a FIFO for reading would wait for a writer, and
+  // opening some devices has side effects.
   struct stat info;
-  if (fstat(fileno(stream), &info) != 0 || !S_ISREG(info.st_mode)) {
-    close();
-    return fail(RNNRT_INVALID_ARGUMENT, "{}: not a regular file", path);
+  if (::stat(path, &info) != 0)
+    return cannotOpen(errno);
+  if (!S_ISREG(info.st_mode))
+    return notRegular(info.st_mode);
+  // O_NONBLOCK, and the type checked again on the descriptor: the path may
+  // have become a FIFO since the stat().
+  int fd = ::open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0)
+    return cannotOpen(errno);
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    int err = errno;
+    ::close(fd);
+    return S_ISREG(info.st_mode) ? cannotOpen(err) : notRegular(info.st_mode);
+  }
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags == -1 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1 ||
+      !(stream = ::fdopen(fd, "rb"))) {
+    int err = errno;
+    ::close(fd);
+    return cannotOpen(err);
   }
   fileSize = static_cast<int64_t>(info.st_size);
   // Reads are few and large (a header, whole tensors): stdio's buffer would
@@ -104,26 +211,10 @@ rnnrt_status_t File::openForRead(const char *path) {
   return RNNRT_OK;
 }
 
-rnnrt_status_t File::openForWrite(const char *path) {
-  close();
-  errno = 0;
-  stream = std::fopen(path, "wb");
-  if (!stream) {
-    int err = errno;
-    return fail(statusFromErrno(err), "{}: cannot create: {}", path,
-                std::strerror(err));
-  }
-  return RNNRT_OK;
-}
-
 bool File::readAt(int64_t offset, void *buffer, size_t n) {
   if (offset < 0 || fseeko(stream, static_cast<off_t>(offset), SEEK_SET) != 0)
     return false;
   return std::fread(buffer, 1, n, stream) == n;
-}
-
-bool File::write(const void *buffer, size_t n) {
-  return n == 0 || std::fwrite(buffer, 1, n, stream) == n;
 }
 
 bool File::close() {

@@ -385,6 +385,30 @@ TEST_F(NpyTest, HostileShapes) {
               "", RNNRT_DATA_LOSS, "more than 32 dimensions");
 }
 
+/// Header bytes echoed in a message are escaped: a NUL used to end the C
+/// string early ("unsupported .npy dtype '<f"), and other bytes could be
+/// terminal escapes or invalid UTF-8.
+TEST_F(NpyTest, MessagesEscapeHeaderBytes) {
+  expectError(std::string("{'descr': '<f\0"
+                          "4', 'fortran_order': False, "
+                          "'shape': (2,), }",
+                          58),
+              std::string(8, '\0'), RNNRT_UNIMPLEMENTED,
+              "unsupported .npy dtype '<f\\x004' (expected '<f4'");
+  expectError("{'descr': '\x1b[2J\xff\x7f', 'fortran_order': False, "
+              "'shape': (2,), }",
+              std::string(8, '\0'), RNNRT_UNIMPLEMENTED,
+              "dtype '\\x1b[2J\\xff\\x7f'");
+  expectError(std::string("{'k\0ey': 'a', 'k\0ey': 'b'}", 26),
+              std::string(8, '\0'), RNNRT_DATA_LOSS,
+              "duplicate key 'k\\x00ey'");
+  // A long descr is cut.
+  expectError("{'descr': '" + std::string(5000, 'x') +
+                  "', 'fortran_order': False, 'shape': (2,), }",
+              std::string(8, '\0'), RNNRT_UNIMPLEMENTED,
+              "dtype '" + std::string(256, 'x') + "...' (expected");
+}
+
 TEST_F(NpyTest, MalformedHeaders) {
   const char *cases[][2] = {
       {"", "expected '{'"},

@@ -98,15 +98,26 @@ RNNRT_API void *rnnrt_array_data(const rnnrt_array_t *array);
 /// spelled with '|' or '='), C order, any rank up to 32; bytes after the data
 /// are ignored, as numpy does.
 ///
+/// `path` must name a regular file (symbolic links are followed): it is
+/// checked with stat() before it is opened, so a FIFO, a device such as
+/// /dev/zero or a directory is refused at once ("'PATH' is not a regular
+/// file (a FIFO)") instead of blocking or reading without end. Reads and the
+/// allocation are bounded by the file's size from fstat(): the header by
+/// 1 MiB and the file, the data by what the file holds after the header.
+/// Header text echoed in messages (a dtype, a key) is escaped (a NUL becomes
+/// \x00, as do other control characters and invalid UTF-8) and cut after
+/// 256 bytes.
+///
 /// Ownership: the caller owns `*out_array` (free it with
 /// rnnrt_array_destroy()). NULL: `path` and `out_array` must not be NULL.
 /// `*out_array` is NULL on error. Thread-safe.
-/// Errors: RNNRT_INVALID_ARGUMENT for a NULL argument; RNNRT_NOT_FOUND if
-/// there is no such file; RNNRT_UNIMPLEMENTED for Fortran order, big-endian
-/// data or another dtype (the message names it); RNNRT_DATA_LOSS for a bad
-/// magic string or version, a malformed or oversized header (over 1 MiB), a
-/// missing, extra or ill-typed key, a shape whose size overflows, or data
-/// shorter than the shape needs; RNNRT_RESOURCE_EXHAUSTED when out of memory.
+/// Errors: RNNRT_INVALID_ARGUMENT for a NULL argument or a path that is not
+/// a regular file; RNNRT_NOT_FOUND if there is no such file;
+/// RNNRT_UNIMPLEMENTED for Fortran order, big-endian data or another dtype
+/// (the message names it); RNNRT_DATA_LOSS for a bad magic string or
+/// version, a malformed or oversized header (over 1 MiB), a missing, extra
+/// or ill-typed key, a shape whose size overflows, or data shorter than the
+/// shape needs; RNNRT_RESOURCE_EXHAUSTED when out of memory.
 RNNRT_API rnnrt_status_t rnnrt_npy_read(const char *path,
                                         rnnrt_array_t **out_array);
 
@@ -116,13 +127,23 @@ RNNRT_API rnnrt_status_t rnnrt_npy_read(const char *path,
 /// of 64 bytes, as numpy does (version 2.0 is used only if the header would
 /// not fit in 64 KiB).
 ///
+/// No failure loses data, as for rnnrt_params_save_safetensors(): a regular
+/// file (or a new path) is written to a temporary file in the same directory
+/// (mode 0666 less the umask) that is renamed over `path` once complete, so
+/// an error leaves an existing file as it was and removes only the temporary
+/// file; a replaced file keeps its permission bits; a symbolic link is
+/// written through and stays a link; a FIFO, a device (/dev/null) or a file
+/// descriptor's path (/dev/stdout, /dev/fd/N) is written in place and never
+/// removed.
+///
 /// Ownership: nothing is retained. NULL: `path` must not be NULL; `shape` may
 /// be NULL only if `rank` is 0, `data` only if the array is empty.
-/// Thread-safe for distinct paths.
+/// Thread-safe, also for one path (the last rename wins).
 /// Errors: RNNRT_INVALID_ARGUMENT for a bad argument (as for
 /// rnnrt_array_create); RNNRT_NOT_FOUND if the directory does not exist;
-/// RNNRT_RESOURCE_EXHAUSTED if the disk is full; RNNRT_UNKNOWN for other I/O
-/// errors. A partly written file is removed.
+/// RNNRT_FAILED_PRECONDITION for a directory, a read-only file system or no
+/// permission; RNNRT_RESOURCE_EXHAUSTED if the disk is full or the file too
+/// large; RNNRT_UNKNOWN for other I/O errors.
 RNNRT_API rnnrt_status_t rnnrt_npy_write(const char *path, rnnrt_dtype_t dtype,
                                          const int64_t *shape, int64_t rank,
                                          const void *data);

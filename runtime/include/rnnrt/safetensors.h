@@ -13,7 +13,13 @@
 // JSON mapping tensor names to {"dtype", "shape", "data_offsets"} (plus an
 // optional "__metadata__" string map), then the data area; offsets are
 // relative to the data area. The readers validate the whole header and never
-// read or allocate beyond what the file holds.
+// read or allocate beyond what the file holds. Only regular files are read
+// (see rnnrt_params_load_safetensors()).
+//
+// Writers never lose data: a regular file (or a new path) is written to a
+// temporary file in the same directory that replaces the path only once it
+// is complete; a FIFO or a device is written in place and never removed (see
+// rnnrt_params_save_safetensors()).
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,12 +45,20 @@ extern "C" {
 /// float. Tensors in the file that the table does not name are ignored, so a
 /// checkpoint with extra entries (e.g. optimizer state) still loads.
 ///
+/// `path` must name a regular file (symbolic links are followed). It is
+/// checked with stat() before it is opened, so a FIFO, a device such as
+/// /dev/zero or a directory is refused at once ("'PATH' is not a regular
+/// file (a FIFO)") instead of blocking or reading without end. Reads are
+/// bounded by the file's size as fstat() gives it: the header by 100 MB and
+/// the file, each tensor by the data area.
+///
 /// Ownership: nothing is retained. NULL: `path` must not be NULL; `table` may
 /// be NULL only if `count` is 0, `params` only if `param_size` is 0.
 /// Thread-safe for distinct `params` buffers.
 /// Errors:
 ///  - RNNRT_INVALID_ARGUMENT: a bad argument or table row (as for
-///    rnnrt_params_init_default), a tensor whose shape differs from its row
+///    rnnrt_params_init_default), a path that is not a regular file, a
+///    tensor whose shape differs from its row
 ///    (the message shows both), or an unsupported dtype (the message names
 ///    the tensor and the dtype);
 ///  - RNNRT_NOT_FOUND: no file at `path`, or a tensor missing from the file
@@ -69,13 +83,28 @@ rnnrt_params_load_safetensors(const char *path, const rnnc_param_info_t *table,
 /// Python's `safetensors.torch.load_file` reads it. Also used for gradient
 /// buffers, which share the parameter layout.
 ///
+/// No failure loses data. If `path` does not exist or is a regular file, the
+/// file is written to a temporary file in the same directory
+/// (".NAME.tmp-XXXXXXXX", mode 0666 less the umask), flushed to disk and
+/// renamed over `path` only once complete; on any error only the temporary
+/// file is removed, so an existing file is left as it was. A replaced file's
+/// permission bits are kept (and its owner, where the process may set it);
+/// hard links to it keep the old contents. A symbolic link is written
+/// through: the file it resolves to is replaced and the link stays (a
+/// dangling link creates its target). A path that exists and is not a
+/// regular file (a FIFO, /dev/null, any device), or that names a file
+/// descriptor (/dev/stdout, /dev/fd/N, /proc/self/fd/N), is written in place
+/// and never removed; opening a FIFO waits for its reader.
+///
 /// Ownership: nothing is retained. NULL: as for
-/// rnnrt_params_load_safetensors. Thread-safe for distinct paths.
+/// rnnrt_params_load_safetensors. Thread-safe, also for one path (the last
+/// rename wins; the file is always one whole write).
 /// Errors: RNNRT_INVALID_ARGUMENT for a bad argument or row (as for
 /// rnnrt_params_init_default), duplicate names or a name that is not valid
 /// UTF-8; RNNRT_NOT_FOUND if the directory does not exist;
-/// RNNRT_RESOURCE_EXHAUSTED if the disk is full; RNNRT_UNKNOWN for other I/O
-/// errors. A partly written file is removed.
+/// RNNRT_FAILED_PRECONDITION for a directory, a read-only file system or no
+/// permission to create the temporary file; RNNRT_RESOURCE_EXHAUSTED if the
+/// disk is full or the file too large; RNNRT_UNKNOWN for other I/O errors.
 RNNRT_API rnnrt_status_t rnnrt_params_save_safetensors(
     const char *path, const rnnc_param_info_t *table, int64_t count,
     const float *params, int64_t param_size);
@@ -95,8 +124,9 @@ typedef struct rnnrt_tensor_file_t rnnrt_tensor_file_t;
 /// Ownership: the caller owns `*out_file` and frees it with
 /// rnnrt_tensor_file_destroy(). NULL: `path` and `out_file` must not be NULL.
 /// `*out_file` is set to NULL on error. Thread-safe.
-/// Errors: RNNRT_INVALID_ARGUMENT, RNNRT_NOT_FOUND, RNNRT_DATA_LOSS,
-/// RNNRT_RESOURCE_EXHAUSTED as for rnnrt_params_load_safetensors.
+/// Errors: RNNRT_INVALID_ARGUMENT (also for a path that is not a regular
+/// file), RNNRT_NOT_FOUND, RNNRT_DATA_LOSS, RNNRT_RESOURCE_EXHAUSTED as for
+/// rnnrt_params_load_safetensors.
 RNNRT_API rnnrt_status_t rnnrt_tensor_file_open(const char *path,
                                                 rnnrt_tensor_file_t **out_file);
 
