@@ -8,7 +8,27 @@
 // in a header comes from an untrusted file, so each one is range-checked in
 // int64 with overflow checks before it is used for a seek, a size or an
 // allocation; the header itself is capped at 100 MB and is never larger
-// than the file.
+// than the file, and tensor data is read only inside the file's size.
+//
+// A header is accepted only if the reference implementation
+// (huggingface/safetensors, `SafeTensors::read_metadata` and
+// `Metadata::validate`) would accept it too, so that a file this runtime
+// loads is one PyTorch's `safetensors.torch.load_file` loads the same way:
+//  - the header length is at most 100,000,000 and within the file;
+//  - the header is a JSON object, with no key twice in any object (the
+//    format's README: "Duplicate keys are disallowed"; nlohmann would keep
+//    the last one silently, a parser differential);
+//  - "__metadata__", if present, maps strings to strings;
+//  - each tensor has a dtype string, a shape of non-negative integers and
+//    data_offsets [begin, end] whose length is numel * the dtype's size;
+//  - sorted by (begin, end), the tensors tile the data area exactly: the
+//    first begins at 0, each begins where the previous one ends (no overlap,
+//    so no two names share bytes, and no hole), and the last ends at the end
+//    of the file (no trailing bytes).
+// Two rules are looser: a dtype this runtime does not know is listed (its
+// byte size cannot be checked) and only refused when read, where the
+// reference refuses the file; and tensors with no elements are accepted, as
+// the reference's code accepts them (its README says they are not allowed).
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +40,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <tuple>
@@ -35,6 +56,11 @@ static constexpr int64_t kMaxHeaderSize = 100 * 1000 * 1000;
 static constexpr int kMaxJsonDepth = 64;
 /// Elements converted per read when the file's dtype is not the host's float.
 static constexpr int64_t kChunkElements = 1 << 14;
+/// Most file names listed when a parameter is missing.
+static constexpr size_t kMaxListedNames = 20;
+/// Where the documentation says how to write a safetensors file.
+static constexpr const char kSaveDocs[] =
+    "docs/runtime.md, 'Saving parameters from PyTorch'";
 
 namespace {
 /// One tensor entry of a validated header.
@@ -151,31 +177,32 @@ static rnnrt_status_t parseEntry(const std::string &path,
                                  const nlohmann::json &value, int64_t dataSize,
                                  TensorEntry &entry) {
   entry.name = name;
+  const std::string shown = printable(name);
   if (!value.is_object())
     return fail(RNNRT_DATA_LOSS, "{}: tensor '{}': entry is not a JSON object",
-                path, name);
+                path, shown);
   auto dtype = value.find("dtype");
   if (dtype == value.end() || !dtype->is_string())
     return fail(RNNRT_DATA_LOSS, "{}: tensor '{}': missing or non-string dtype",
-                path, name);
+                path, shown);
   entry.dtype = dtype->get<std::string>();
 
   auto shape = value.find("shape");
   if (shape == value.end() || !shape->is_array())
     return fail(RNNRT_DATA_LOSS, "{}: tensor '{}': missing or non-array shape",
-                path, name);
+                path, shown);
   for (const nlohmann::json &dim : *shape) {
     int64_t d;
     if (!getNonNegative(dim, d))
       return fail(RNNRT_DATA_LOSS,
                   "{}: tensor '{}': shape entry {} is not a non-negative "
                   "64-bit integer",
-                  path, name, dim.dump());
+                  path, shown, printable(dim.dump(), 64));
     entry.shape.push_back(d);
     if (!checkedMul(entry.numel, d, entry.numel))
       return fail(RNNRT_DATA_LOSS,
                   "{}: tensor '{}': element count of shape {} overflows", path,
-                  name, shape->dump());
+                  shown, printable(shape->dump(), 128));
   }
 
   auto offsets = value.find("data_offsets");
@@ -185,25 +212,119 @@ static rnnrt_status_t parseEntry(const std::string &path,
     return fail(RNNRT_DATA_LOSS,
                 "{}: tensor '{}': data_offsets is not a pair of non-negative "
                 "64-bit integers",
-                path, name);
+                path, shown);
   if (entry.begin > entry.end)
     return fail(RNNRT_DATA_LOSS,
                 "{}: tensor '{}': data_offsets [{}, {}] begin after end", path,
-                name, entry.begin, entry.end);
+                shown, entry.begin, entry.end);
   if (entry.end > dataSize)
     return fail(RNNRT_DATA_LOSS,
                 "{}: tensor '{}': data_offsets [{}, {}] outside the data area "
                 "of {} bytes",
-                path, name, entry.begin, entry.end, dataSize);
+                path, shown, entry.begin, entry.end, dataSize);
   if (int64_t elementSize = dtypeSize(entry.dtype)) {
     int64_t bytes;
     if (!checkedMul(entry.numel, elementSize, bytes) ||
         bytes != entry.end - entry.begin)
       return fail(RNNRT_DATA_LOSS,
                   "{}: tensor '{}': {} bytes of data do not match {} shape {}",
-                  path, name, entry.end - entry.begin, entry.dtype,
+                  path, shown, entry.end - entry.begin, entry.dtype,
                   formatShape(entry.shape.data(),
                               static_cast<int64_t>(entry.shape.size())));
+  }
+  return RNNRT_OK;
+}
+
+namespace {
+/// Finds the first key that appears twice in one JSON object, at any depth,
+/// as a parser callback: nlohmann's parser would keep the last value
+/// silently.
+class DuplicateKeyFinder {
+public:
+  bool operator()(int /*depth*/, nlohmann::json::parse_event_t event,
+                  nlohmann::json &parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) {
+      openObjects.emplace_back();
+    } else if (event == Event::object_end) {
+      openObjects.pop_back();
+    } else if (event == Event::key && !found) {
+      std::string key = parsed.get<std::string>();
+      // Keys of the top-level object are tensor names (or __metadata__).
+      if (openObjects.size() == 1)
+        topKey = key;
+      if (!openObjects.back().insert(key).second) {
+        found = true;
+        duplicate = key;
+        inTopLevel = openObjects.size() == 1;
+        owner = topKey;
+      }
+    }
+    return true;
+  }
+
+  bool found = false;
+  /// The repeated key, whether it is a key of the top-level object, and
+  /// otherwise the top-level key (the tensor) whose value holds it.
+  std::string duplicate;
+  bool inTopLevel = false;
+  std::string owner;
+
+private:
+  std::vector<std::unordered_set<std::string>> openObjects;
+  std::string topKey;
+};
+} // namespace
+
+/// True if the first bytes of a file look like what torch.save writes: a
+/// ZIP local file header (the default since PyTorch 1.6) or the PROTO opcode
+/// of pickle protocol 2 to 5 (the legacy format), and not like the start of
+/// a safetensors header, whose JSON begins at byte 8.
+static bool looksLikeTorchSave(const unsigned char *bytes, int64_t n) {
+  bool zip = n >= 4 && std::memcmp(bytes, "PK\x03\x04", 4) == 0;
+  bool pickle = n >= 2 && bytes[0] == 0x80 && bytes[1] >= 2 && bytes[1] <= 5;
+  if (!zip && !pickle)
+    return false;
+  // A safetensors header of such a length would start with '{' (or JSON
+  // white space) at byte 8; torch.save's files never do.
+  return n < 9 || !(bytes[8] == '{' || bytes[8] == ' ' || bytes[8] == '\t' ||
+                    bytes[8] == '\n' || bytes[8] == '\r');
+}
+
+/// Checks that the tensors of `file` (sorted by offsets) cover its data area
+/// of `dataSize` bytes exactly, as the reference implementation requires.
+static rnnrt_status_t checkCoverage(const rnnrt_tensor_file_t &file,
+                                    int64_t dataSize) {
+  const std::vector<TensorEntry> &tensors = file.tensors;
+  int64_t covered = 0;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const TensorEntry &entry = tensors[i];
+    if (entry.begin < covered)
+      return fail(RNNRT_DATA_LOSS,
+                  "{}: tensors '{}' (data_offsets [{}, {}]) and '{}' "
+                  "(data_offsets [{}, {}]) overlap; each byte of the data "
+                  "area must belong to one tensor",
+                  file.path, printable(tensors[i - 1].name),
+                  tensors[i - 1].begin, tensors[i - 1].end,
+                  printable(entry.name), entry.begin, entry.end);
+    if (entry.begin > covered)
+      return fail(RNNRT_DATA_LOSS,
+                  "{}: the data area has a hole at bytes [{}, {}), before "
+                  "tensor '{}'; the tensors must cover it without gaps",
+                  file.path, covered, entry.begin, printable(entry.name));
+    covered = entry.end;
+  }
+  if (covered != dataSize) {
+    if (tensors.empty())
+      return fail(RNNRT_DATA_LOSS,
+                  "{}: the header lists no tensors but the data area holds "
+                  "{} bytes",
+                  file.path, dataSize);
+    return fail(RNNRT_DATA_LOSS,
+                "{}: the data area holds {} bytes but the tensors end at byte "
+                "{} (tensor '{}'); a safetensors file ends with its last "
+                "tensor",
+                file.path, dataSize, covered, printable(tensors.back().name));
   }
   return RNNRT_OK;
 }
@@ -216,8 +337,18 @@ openTensorFile(const char *path, std::unique_ptr<rnnrt_tensor_file_t> &out) {
   if (rnnrt_status_t status = file->file.openForRead(path))
     return status;
   int64_t fileSize = file->file.size();
-  unsigned char prefix[8];
-  if (fileSize < 8 || !file->file.readAt(0, prefix, 8))
+  unsigned char prefix[9];
+  int64_t prefixSize = std::min<int64_t>(fileSize, 9);
+  if (!file->file.readAt(0, prefix, static_cast<size_t>(prefixSize)))
+    return fail(RNNRT_DATA_LOSS, "{}: cannot read the first {} bytes", path,
+                prefixSize);
+  if (looksLikeTorchSave(prefix, prefixSize))
+    return fail(RNNRT_DATA_LOSS,
+                "{}: not a safetensors file (this looks like a torch.save "
+                "archive); save the state_dict with safetensors instead (see "
+                "{})",
+                path, kSaveDocs);
+  if (fileSize < 8)
     return fail(RNNRT_DATA_LOSS,
                 "{}: file of {} bytes is too short for a safetensors header",
                 path, fileSize);
@@ -241,21 +372,41 @@ openTensorFile(const char *path, std::unique_ptr<rnnrt_tensor_file_t> &out) {
     return fail(RNNRT_DATA_LOSS, "{}: header JSON nests deeper than {} levels",
                 path, kMaxJsonDepth);
   nlohmann::json json;
+  DuplicateKeyFinder duplicates;
   try {
-    json = nlohmann::json::parse(header);
+    json = nlohmann::json::parse(header, std::ref(duplicates));
   } catch (const nlohmann::json::parse_error &e) {
     return fail(RNNRT_DATA_LOSS, "{}: header is not valid JSON: {}", path,
-                e.what());
+                printable(e.what()));
   }
   if (!json.is_object())
     return fail(RNNRT_DATA_LOSS, "{}: header is a JSON {}, not an object", path,
                 json.type_name());
+  if (duplicates.found) {
+    if (duplicates.inTopLevel && duplicates.duplicate == "__metadata__")
+      return fail(RNNRT_DATA_LOSS, "{}: the header has two __metadata__ keys",
+                  path);
+    if (duplicates.inTopLevel)
+      return fail(RNNRT_DATA_LOSS,
+                  "{}: the header names tensor '{}' twice (duplicate JSON "
+                  "key)",
+                  path, printable(duplicates.duplicate));
+    return fail(RNNRT_DATA_LOSS, "{}: tensor '{}': duplicate key '{}'", path,
+                printable(duplicates.owner), printable(duplicates.duplicate));
+  }
 
   for (const auto &[name, value] : json.items()) {
     if (name == "__metadata__") {
       if (!value.is_object())
         return fail(RNNRT_DATA_LOSS, "{}: __metadata__ is not a JSON object",
                     path);
+      // The reference reads it as a map of strings to strings.
+      for (const auto &[key, text] : value.items())
+        if (!text.is_string())
+          return fail(RNNRT_DATA_LOSS,
+                      "{}: __metadata__ value of '{}' is a JSON {}, not a "
+                      "string",
+                      path, printable(key), text.type_name());
       continue;
     }
     TensorEntry entry;
@@ -264,14 +415,64 @@ openTensorFile(const char *path, std::unique_ptr<rnnrt_tensor_file_t> &out) {
       return status;
     file->tensors.push_back(std::move(entry));
   }
+  // The reference's order: by data_offsets, then (for equal empty ranges)
+  // by name.
   std::sort(file->tensors.begin(), file->tensors.end(),
             [](const TensorEntry &a, const TensorEntry &b) {
-              return std::tie(a.begin, a.name) < std::tie(b.begin, b.name);
+              return std::tie(a.begin, a.end, a.name) <
+                     std::tie(b.begin, b.end, b.name);
             });
+  if (rnnrt_status_t status = checkCoverage(*file, dataSize))
+    return status;
   for (size_t i = 0; i < file->tensors.size(); ++i)
     file->byName.emplace(file->tensors[i].name, static_cast<int64_t>(i));
   out = std::move(file);
   return RNNRT_OK;
+}
+
+/// The part of the "not found" message for `missing` that lists the names
+/// `file` holds (sorted, at most kMaxListedNames) and, if one of them is
+/// `missing` with a prefix added or removed at a '.', says so.
+static std::string describeNames(const rnnrt_tensor_file_t &file,
+                                 const std::string &missing) {
+  if (file.tensors.empty())
+    return "the file holds no tensors";
+  std::vector<const std::string *> names;
+  for (const TensorEntry &entry : file.tensors)
+    names.push_back(&entry.name);
+  std::sort(names.begin(), names.end(),
+            [](const std::string *a, const std::string *b) { return *a < *b; });
+  std::string list;
+  for (size_t i = 0; i < names.size() && i < kMaxListedNames; ++i)
+    list += (i ? ", " : "") + printable(*names[i], 120);
+  if (names.size() > kMaxListedNames)
+    list += fmt::format(", ... and {} more", names.size() - kMaxListedNames);
+  std::string text = fmt::format("the file holds {} tensor{}: {}", names.size(),
+                                 names.size() == 1 ? "" : "s", list);
+  auto endsWithDotted = [](const std::string &longer,
+                           const std::string &shorter) {
+    return longer.size() > shorter.size() + 1 &&
+           longer.compare(longer.size() - shorter.size(), shorter.size(),
+                          shorter) == 0 &&
+           longer[longer.size() - shorter.size() - 1] == '.';
+  };
+  for (const std::string *name : names) {
+    if (endsWithDotted(*name, missing))
+      return text +
+             fmt::format(
+                 "; '{}' would match without the prefix '{}': strip "
+                 "it from the state_dict's keys before saving",
+                 printable(*name, 120),
+                 printable(name->substr(0, name->size() - missing.size()),
+                           120));
+    if (endsWithDotted(missing, *name))
+      return text +
+             fmt::format("; '{}' would match with the prefix '{}': save the "
+                         "state_dict of the whole model, not of a submodule",
+                         printable(*name, 120),
+                         missing.substr(0, missing.size() - name->size()));
+  }
+  return text;
 }
 
 /// Reads `entry` from `file` into `out` (entry.numel floats), converting
@@ -282,7 +483,7 @@ static rnnrt_status_t readEntry(const rnnrt_tensor_file_t &file,
   int64_t offset = file.dataStart + entry.begin;
   auto truncated = [&] {
     return fail(RNNRT_DATA_LOSS, "{}: tensor '{}': data is truncated",
-                file.path, entry.name);
+                file.path, printable(entry.name));
   };
   if (entry.dtype == "F32" && hostIsLittleEndian()) {
     if (entry.numel > 0 &&
@@ -345,14 +546,14 @@ rnnrt_status_t rnnrt_params_load_safetensors(const char *path,
       const rnnc_param_info_t &row = table[i];
       auto it = file->byName.find(row.name);
       if (it == file->byName.end())
-        return fail(RNNRT_NOT_FOUND, "{}: tensor '{}' not found", path,
-                    row.name);
+        return fail(RNNRT_NOT_FOUND, "{}: tensor '{}' not found; {}", path,
+                    row.name, describeNames(*file, row.name));
       const TensorEntry &entry = file->tensors[it->second];
       if (!isFloatDtype(entry.dtype))
         return fail(RNNRT_INVALID_ARGUMENT,
                     "{}: tensor '{}' has dtype {}, expected F32 (or F64, F16, "
                     "BF16)",
-                    path, row.name, entry.dtype);
+                    path, row.name, printable(entry.dtype, 64));
       std::vector<int64_t> expected(row.shape, row.shape + row.rank);
       if (entry.shape != expected)
         return fail(RNNRT_INVALID_ARGUMENT,
@@ -544,11 +745,12 @@ rnnrt_status_t rnnrt_tensor_file_read_f32(const rnnrt_tensor_file_t *file,
       return fail(RNNRT_INVALID_ARGUMENT,
                   "{}: tensor '{}' has dtype {}, expected F32, F64, F16 or "
                   "BF16",
-                  file->path, entry->name, entry->dtype);
+                  file->path, printable(entry->name),
+                  printable(entry->dtype, 64));
     if (capacity < entry->numel)
       return fail(RNNRT_OUT_OF_RANGE,
                   "{}: tensor '{}' has {} elements but the buffer holds {}",
-                  file->path, entry->name, entry->numel, capacity);
+                  file->path, printable(entry->name), entry->numel, capacity);
     if (!out_data && entry->numel > 0)
       return fail(RNNRT_INVALID_ARGUMENT,
                   "rnnrt_tensor_file_read_f32: out_data is NULL");

@@ -13,6 +13,7 @@
 #include "TestUtil.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <vector>
@@ -20,6 +21,13 @@
 namespace {
 
 using namespace rnnrt_test;
+
+/// printf into a std::string.
+template <typename... Args> std::string fmt(const char *format, Args... args) {
+  char buffer[256];
+  std::snprintf(buffer, sizeof(buffer), format, args...);
+  return buffer;
+}
 
 /// A safetensors file with header `json` and data area `data`.
 std::string safetensors(const std::string &json, const std::string &data) {
@@ -202,9 +210,63 @@ TEST_F(SafetensorsTest, DirectoryIsNotAFile) {
 TEST_F(SafetensorsTest, MissingTensor) {
   EXPECT_STATUS(
       RNNRT_NOT_FOUND,
-      loadHeader(
-          R"({"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}})"),
-      "tensor 'b' not found");
+      loadHeader(R"({"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}})",
+                 std::string(24, '\0')),
+      "tensor 'b' not found; the file holds 1 tensor: w");
+  EXPECT_STATUS(RNNRT_NOT_FOUND, loadHeader("{}", ""),
+                "tensor 'w' not found; the file holds no tensors");
+}
+
+/// The message lists what the file holds (sorted, at most 20 names, escaped).
+TEST_F(SafetensorsTest, MissingTensorListsTheFilesNames) {
+  std::string json = "{";
+  for (int i = 0; i < 25; ++i)
+    json +=
+        fmt(R"("t%02d":{"dtype":"F32","shape":[1],"data_offsets":[%d,%d]},)",
+            24 - i, 4 * i, 4 * i + 4);
+  json += R"("a\u0000\u001bz":{"dtype":"F32","shape":[0],)"
+          R"("data_offsets":[100,100]}})";
+  EXPECT_STATUS(RNNRT_NOT_FOUND, loadHeader(json, std::string(100, '\0')),
+                "tensor 'w' not found; the file holds 26 tensors: "
+                "a\\x00\\x1bz, t00, t01, t02, t03, t04, t05, t06, t07, t08, "
+                "t09, t10, t11, t12, t13, t14, t15, t16, t17, t18, ... and 6 "
+                "more");
+}
+
+/// A name that matches once a prefix at a '.' is stripped or added gets a
+/// hint: the usual DataParallel "module." or a wrapper's "model.".
+TEST_F(SafetensorsTest, MissingTensorHintsAtAPrefix) {
+  std::string data = floatBytes(values + 6, 3) + floatBytes(values, 6);
+  std::string p = writeFile(
+      "prefixed.safetensors",
+      safetensors(
+          R"({"model.b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
+          R"("model.w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})",
+          data));
+  EXPECT_STATUS(RNNRT_NOT_FOUND, load(p),
+                "tensor 'w' not found; the file holds 2 tensors: model.b, "
+                "model.w; 'model.w' would match without the prefix 'model.'");
+  // "xw" is not "w" with a prefix: only whole components count.
+  p = writeFile(
+      "near.safetensors",
+      safetensors(
+          R"({"b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
+          R"("xw":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})",
+          data));
+  rnnrt_status_t status = load(p);
+  EXPECT_STATUS(RNNRT_NOT_FOUND, status, "the file holds 2 tensors: b, xw");
+  EXPECT_EQ(std::string(rnnrt_last_error_message()).find("prefix"),
+            std::string::npos)
+      << rnnrt_last_error_message();
+  // The model's name has a prefix the file's lacks.
+  rnnc_param_info_t nested = table[1];
+  nested.name = "head.b";
+  std::vector<float> params(9);
+  EXPECT_STATUS(RNNRT_NOT_FOUND,
+                rnnrt_params_load_safetensors(validFile().c_str(), &nested, 1,
+                                              params.data(), 9),
+                "tensor 'head.b' not found; the file holds 2 tensors: b, w; "
+                "'b' would match with the prefix 'head.'");
 }
 
 TEST_F(SafetensorsTest, WrongShape) {
@@ -347,6 +409,187 @@ TEST_F(SafetensorsTest, HostileNumbers) {
     SCOPED_TRACE(c[0]);
     EXPECT_STATUS(RNNRT_DATA_LOSS, loadHeader(c[0]), c[1]);
   }
+}
+
+/// JSON with a key twice is refused, at the top level (a tensor name) and
+/// inside an entry: nlohmann would keep the last value, the reference
+/// implementation refuses the file.
+TEST_F(SafetensorsTest, DuplicateKeys) {
+  const char *b = R"("b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]})";
+  const char *w = R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]})";
+  EXPECT_STATUS(RNNRT_DATA_LOSS,
+                loadHeader(std::string("{") + b + "," + w + "," + b + "}"),
+                "the header names tensor 'b' twice");
+  EXPECT_STATUS(RNNRT_DATA_LOSS,
+                loadHeader(std::string("{") + b + "," +
+                           R"("w":{"dtype":"F64","dtype":"F32","shape":[2,3],)"
+                           R"("data_offsets":[12,36]}})"),
+                "tensor 'w': duplicate key 'dtype'");
+  EXPECT_STATUS(RNNRT_DATA_LOSS,
+                loadHeader(std::string(R"({"__metadata__":{"a":"1"},)") + b +
+                           "," + w + R"(,"__metadata__":{"a":"2"}})"),
+                "two __metadata__ keys");
+  EXPECT_STATUS(
+      RNNRT_DATA_LOSS,
+      loadHeader(std::string(R"({"__metadata__":{"a":"1","a":"2"},)") + b +
+                 "," + w + "}"),
+      "tensor '__metadata__': duplicate key 'a'");
+  // Equal keys in different objects are fine.
+  EXPECT_EQ(loadHeader(std::string(R"({"__metadata__":{"dtype":"x"},)") + b +
+                       "," + w + "}"),
+            RNNRT_OK)
+      << rnnrt_last_error_message();
+  // rnnrt_tensor_file_open makes the same checks.
+  std::string p =
+      writeFile("dup.safetensors",
+                safetensors(std::string("{") + b + "," + w + "," + w + "}",
+                            std::string(36, '\0')));
+  rnnrt_tensor_file_t *file = reinterpret_cast<rnnrt_tensor_file_t *>(1);
+  EXPECT_STATUS(RNNRT_DATA_LOSS, rnnrt_tensor_file_open(p.c_str(), &file),
+                "names tensor 'w' twice");
+  EXPECT_EQ(file, nullptr);
+}
+
+/// Sorted by offsets, the tensors must tile the data area: no byte owned by
+/// two tensors, no hole, nothing after the last tensor (the reference's
+/// Metadata::validate and MetadataIncompleteBuffer).
+TEST_F(SafetensorsTest, DataAreaMustBeCoveredExactly) {
+  const char *cases[][3] = {
+      {R"({"b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
+       R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[4,28]}})",
+       "36",
+       "tensors 'b' (data_offsets [0, 12]) and 'w' (data_offsets [4, 28]) "
+       "overlap"},
+      // Two names for the same bytes (tied weights) are an overlap too.
+      {R"({"b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
+       R"("c":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
+       R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})",
+       "36", "tensors 'b' (data_offsets [0, 12]) and 'c'"},
+      {R"({"b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
+       R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[16,40]}})",
+       "40", "the data area has a hole at bytes [12, 16), before tensor 'w'"},
+      {R"({"b":{"dtype":"F32","shape":[3],"data_offsets":[4,16]},)"
+       R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[16,40]}})",
+       "40", "hole at bytes [0, 4), before tensor 'b'"},
+      {R"({"b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
+       R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})",
+       "40",
+       "the data area holds 40 bytes but the tensors end at byte 36 (tensor "
+       "'w')"},
+      {R"({"__metadata__":{"format":"pt"}})", "4",
+       "the header lists no tensors but the data area holds 4 bytes"},
+  };
+  for (const auto &c : cases) {
+    SCOPED_TRACE(c[0]);
+    EXPECT_STATUS(RNNRT_DATA_LOSS,
+                  loadHeader(c[0], std::string(std::stoul(c[1]), '\0')), c[2]);
+  }
+  // Empty tensors take no bytes and may sit anywhere, also together.
+  std::string p = writeFile(
+      "empties.safetensors",
+      safetensors(R"({"e1":{"dtype":"F32","shape":[0],"data_offsets":[12,12]},)"
+                  R"("b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
+                  R"("e2":{"dtype":"I64","shape":[2,0],)"
+                  R"("data_offsets":[12,12]},)"
+                  R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]},)"
+                  R"("e3":{"dtype":"F32","shape":[0],"data_offsets":[36,36]}})",
+                  floatBytes(values + 6, 3) + floatBytes(values, 6)));
+  EXPECT_EQ(load(p), RNNRT_OK) << rnnrt_last_error_message();
+  rnnrt_tensor_file_t *file = nullptr;
+  ASSERT_EQ(rnnrt_tensor_file_open(p.c_str(), &file), RNNRT_OK);
+  ASSERT_EQ(rnnrt_tensor_file_count(file), 5);
+  const char *order[] = {"b", "e1", "e2", "w", "e3"};
+  for (int i = 0; i < 5; ++i)
+    EXPECT_STREQ(rnnrt_tensor_file_name(file, i), order[i]);
+  rnnrt_tensor_file_destroy(file);
+}
+
+/// The reference reads __metadata__ as a map of strings to strings.
+TEST_F(SafetensorsTest, MetadataValuesMustBeStrings) {
+  EXPECT_STATUS(
+      RNNRT_DATA_LOSS,
+      loadHeader(
+          R"({"__metadata__":{"format":"pt","epoch":3},)"
+          R"("b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
+          R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})"),
+      "__metadata__ value of 'epoch' is a JSON number, not a string");
+}
+
+//===----------------------------------------------------------------------===//
+// torch.save files
+//===----------------------------------------------------------------------===//
+
+/// What torch.save writes is recognized and explained, instead of "header
+/// length 578712552184433488 exceeds the limit".
+TEST_F(SafetensorsTest, TorchSaveFilesAreRecognized) {
+  const std::string docs = "see docs/runtime.md, 'Saving parameters from "
+                           "PyTorch'";
+  const std::string message =
+      "not a safetensors file (this looks like a torch.save archive); save "
+      "the state_dict with safetensors instead (" +
+      docs + ")";
+  // torch >= 1.6: a ZIP archive ("PK\3\4", version, flags, method, ...).
+  std::string zip = std::string("PK\x03\x04\x00\x00\x08\x08\x00\x00", 10) +
+                    std::string(200, 'z');
+  // The same with a zero version and flags: a header length of 67 MB, below
+  // the 100 MB limit.
+  std::string zipSmall =
+      std::string("PK\x03\x04\0\0\0\0\0\0", 10) + std::string(200, 'z');
+  // Legacy torch.save: pickle protocol 2 (PROTO 2, then the magic number as
+  // a LONG1), and protocol 4 with a FRAME.
+  std::string pickle2 =
+      std::string("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19",
+                  14) +
+      std::string(100, '.');
+  std::string pickle4 =
+      std::string("\x80\x04\x95\x10\0\0\0\0\0\0\0", 11) + std::string(100, '.');
+  for (const std::string *bytes : {&zip, &zipSmall, &pickle2, &pickle4}) {
+    std::string p = writeFile("model.pt", *bytes);
+    EXPECT_STATUS(RNNRT_DATA_LOSS, load(p), message);
+    rnnrt_tensor_file_t *file = nullptr;
+    EXPECT_STATUS(RNNRT_DATA_LOSS, rnnrt_tensor_file_open(p.c_str(), &file),
+                  "this looks like a torch.save archive");
+    EXPECT_EQ(file, nullptr);
+  }
+  // A real safetensors file whose 640-byte header length starts with the
+  // same bytes as pickle protocol 2 (0x80 0x02) is still read.
+  std::string json =
+      R"({"b":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},)"
+      R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})";
+  json.append(640 - json.size(), ' ');
+  std::string p = writeFile(
+      "640.safetensors",
+      safetensors(json, floatBytes(values + 6, 3) + floatBytes(values, 6)));
+  ASSERT_EQ(static_cast<unsigned char>(readFile(p)[0]), 0x80);
+  ASSERT_EQ(readFile(p)[1], '\x02');
+  EXPECT_EQ(load(p), RNNRT_OK) << rnnrt_last_error_message();
+}
+
+//===----------------------------------------------------------------------===//
+// File content in messages
+//===----------------------------------------------------------------------===//
+
+/// Names and dtypes from a header are escaped: a NUL (\u0000 in JSON) used to
+/// end the C string of the message early, and an escape sequence could
+/// rewrite the terminal.
+TEST_F(SafetensorsTest, MessagesEscapeFileContent) {
+  EXPECT_STATUS(RNNRT_DATA_LOSS, loadHeader(R"({"w\u0000x\u001b[2J":5})"),
+                "tensor 'w\\x00x\\x1b[2J': entry is not a JSON object");
+  EXPECT_STATUS(
+      RNNRT_INVALID_ARGUMENT,
+      loadHeader(
+          R"({"b":{"dtype":"I\u00002","shape":[3],)"
+          R"("data_offsets":[0,12]},)"
+          R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[12,36]}})"),
+      "tensor 'b' has dtype I\\x002, expected F32");
+  // Valid UTF-8 is kept, C1 controls and backslashes are escaped.
+  EXPECT_STATUS(RNNRT_DATA_LOSS, loadHeader(R"({"\u00e9\u0085\\":5})"),
+                "tensor '\xc3\xa9\\xc2\\x85\\\\': entry");
+  // A huge name is cut.
+  std::string longName(100000, 'n');
+  EXPECT_STATUS(RNNRT_DATA_LOSS, loadHeader("{\"" + longName + "\":5}"),
+                "tensor '" + std::string(256, 'n') + "...': entry");
+  EXPECT_LT(std::strlen(rnnrt_last_error_message()), 1000u);
 }
 
 /// A malformed extra tensor makes the file corrupt even if unused.

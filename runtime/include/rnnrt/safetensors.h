@@ -13,8 +13,17 @@
 // JSON mapping tensor names to {"dtype", "shape", "data_offsets"} (plus an
 // optional "__metadata__" string map), then the data area; offsets are
 // relative to the data area. The readers validate the whole header and never
-// read or allocate beyond what the file holds. Only regular files are read
-// (see rnnrt_params_load_safetensors()).
+// read or allocate beyond what the file holds.
+//
+// A file is accepted only if the reference implementation would accept it
+// (huggingface/safetensors, `SafeTensors::read_metadata`): a header of at
+// most 100,000,000 bytes inside the file; a JSON object with no key twice in
+// any object; "__metadata__" mapping strings to strings; and tensors that,
+// sorted by offsets, tile the data area exactly, from byte 0 to the end of
+// the file, with no overlap (no two names for the same bytes) and no hole.
+// Two exceptions keep more files readable: a dtype rnnrt does not know can
+// be listed (not read), and tensors without elements are accepted. Only
+// regular files are read (see rnnrt_params_load_safetensors()).
 //
 // Writers never lose data: a regular file (or a new path) is written to a
 // temporary file in the same directory that replaces the path only once it
@@ -58,16 +67,25 @@ extern "C" {
 /// Errors:
 ///  - RNNRT_INVALID_ARGUMENT: a bad argument or table row (as for
 ///    rnnrt_params_init_default), a path that is not a regular file, a
-///    tensor whose shape differs from its row
-///    (the message shows both), or an unsupported dtype (the message names
-///    the tensor and the dtype);
-///  - RNNRT_NOT_FOUND: no file at `path`, or a tensor missing from the file
-///    (the message names it);
-///  - RNNRT_DATA_LOSS: a truncated file, a header length beyond the file or
-///    above 100 MB, a header that is not a JSON object of well-formed tensor
-///    entries, offsets outside the data area or reversed, or a byte size that
-///    does not match shape and dtype;
+///    tensor whose shape differs from its row (the message shows both), or
+///    an unsupported dtype (the message names the tensor and the dtype);
+///  - RNNRT_NOT_FOUND: no file at `path`, or a tensor missing from the file:
+///    "tensor 'fc.bias' not found; the file holds 3 tensors: a, b, c" (at most
+///    20 names, sorted, then "... and N more"), with a hint when a name of
+///    the file is the missing one with a prefix added or removed at a '.'
+///    ("'model.fc.bias' would match without the prefix 'model.'");
+///  - RNNRT_DATA_LOSS: a file torch.save wrote (a ZIP archive or a pickle;
+///    the message says so and how to save safetensors instead), a truncated
+///    file, a header length beyond the file or above 100 MB, a header that is
+///    not a JSON object of well-formed tensor entries, a key twice in one
+///    JSON object (a tensor named twice), a "__metadata__" value that is not
+///    a string, offsets outside the data area or reversed, a byte size that
+///    does not match shape and dtype, tensors whose bytes overlap, or a data
+///    area with a hole or bytes after the last tensor (the message names the
+///    tensors and the offsets);
 ///  - RNNRT_RESOURCE_EXHAUSTED: out of memory.
+/// Names, dtypes and other text from the file are escaped in messages
+/// (control characters and invalid UTF-8 as \xNN) and cut after 256 bytes.
 /// The whole table is checked against the header before anything is copied,
 /// so on every error but an I/O failure while reading data `params` is
 /// unchanged.
@@ -119,7 +137,8 @@ typedef struct rnnrt_tensor_file_t rnnrt_tensor_file_t;
 
 /// Opens the safetensors file at `path`, validates its header (the same
 /// checks as rnnrt_params_load_safetensors) and stores `*out_file`. Tensors
-/// are listed in the order of their data offsets (ties by name).
+/// are listed in the order of their data offsets (begin, then end: an empty
+/// tensor comes before the one starting where it sits; then by name).
 ///
 /// Ownership: the caller owns `*out_file` and frees it with
 /// rnnrt_tensor_file_destroy(). NULL: `path` and `out_file` must not be NULL.
