@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 example_rng_t example_rng(uint64_t seed) {
   example_rng_t rng = {seed * 0x9E3779B97F4A7C15ULL + 1};
@@ -123,6 +125,42 @@ static int parse_integer(const char *arg, const char *value, long long min,
   return 0;
 }
 
+/// Creates `dir` and its missing parents, as `mkdir -p`; checks that the
+/// result is a writable directory. Called before training, so that a bad
+/// --out-dir fails in a second, not after the run whose plots it would hold.
+static int prepare_out_dir(const char *dir) {
+  char path[4096];
+  size_t length = strlen(dir);
+  if (length >= sizeof path) {
+    fprintf(stderr, "error: --out-dir %s is too long\n", dir);
+    return 1;
+  }
+  memcpy(path, dir, length + 1);
+  for (size_t i = 1; i <= length; ++i) {
+    if (path[i] != '/' && path[i] != '\0')
+      continue;
+    char saved = path[i];
+    path[i] = '\0';
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+      fprintf(stderr, "error: cannot create --out-dir %s: %s\n", path,
+              strerror(errno));
+      return 1;
+    }
+    path[i] = saved;
+  }
+  struct stat status;
+  if (stat(dir, &status) != 0 || !S_ISDIR(status.st_mode)) {
+    fprintf(stderr, "error: --out-dir %s is not a directory\n", dir);
+    return 1;
+  }
+  if (access(dir, W_OK) != 0) {
+    fprintf(stderr, "error: --out-dir %s is not writable: %s\n", dir,
+            strerror(errno));
+    return 1;
+  }
+  return 0;
+}
+
 int example_parse_options(int argc, char **argv, example_options_t *options) {
   for (int i = 1; i < argc; ++i) {
     const char *arg = argv[i];
@@ -148,7 +186,7 @@ int example_parse_options(int argc, char **argv, example_options_t *options) {
       return 1;
     }
   }
-  return 0;
+  return prepare_out_dir(options->out_dir);
 }
 
 int example_write_plot(const example_options_t *options, const char *name,

@@ -97,15 +97,18 @@ int example_run_epoch(rnnrt_trainer_t *trainer, rnnrt_optimizer_t *optimizer,
 /// The command line every example takes:
 ///   --epochs=N     training epochs (default: the lesson's)
 ///   --seed=N       seed of the data, the initialization and the shuffling
-///   --out-dir=DIR  where plots go (default: the current directory)
+///   --out-dir=DIR  where plots go (default: the current directory; created
+///                  with its parents if missing)
 typedef struct example_options_t {
   long epochs;
   uint64_t seed;
   const char *out_dir;
 } example_options_t;
 
-/// Parses argv into `*options`, which holds the defaults on entry. Prints a
-/// usage line and returns 1 for --help or an invalid argument, else 0.
+/// Parses argv into `*options`, which holds the defaults on entry, and
+/// creates the output directory. Prints a usage line and returns 1 for
+/// --help or an invalid argument, an error and 1 if the output directory
+/// cannot be made or written, else 0.
 int example_parse_options(int argc, char **argv, example_options_t *options);
 
 /// Writes `num_panels` panels side by side (svg_plot_write()) to the file
