@@ -6,8 +6,11 @@
 //
 // This file implements rnnrt_trainer_t: shuffling with a platform-independent
 // generator, gathering sample-major data into the model's layout, and the
-// loss / check / clip / step sequence of each mini-batch. Buffers are sized
-// per epoch before the first batch, so no step allocates.
+// loss / check / clip / step sequence of each mini-batch. The batch buffers
+// are sized before the first batch of a pass, for min(batch_size, samples)
+// samples since the dataset is only known then; they only grow, so once a
+// dataset has been seen no batch or step allocates, and a batch_size far
+// above the dataset's size (4000000000 for 2 samples) costs nothing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -154,8 +157,23 @@ static rnnrt_status_t validateModel(const char *what,
   return RNNRT_OK;
 }
 
-/// Makes the batch buffers and workspace big enough for `batch` samples of
-/// `seqLen` steps.
+/// The model's workspace size for a batch, checked to be >= 0.
+static rnnrt_status_t workspaceSize(const char *what,
+                                    const rnnrt_model_t &model, int64_t batch,
+                                    int64_t seqLen, int64_t &bytes) {
+  bytes = 0;
+  if (!model.grad_workspace_size)
+    return RNNRT_OK;
+  bytes = model.grad_workspace_size(batch, seqLen);
+  if (bytes < 0)
+    return fail(RNNRT_INVALID_ARGUMENT,
+                "{}: model grad_workspace_size({}, {}) returned {}", what,
+                batch, seqLen, bytes);
+  return RNNRT_OK;
+}
+
+/// Makes the batch buffers, lengths and workspace big enough for `batch`
+/// samples of `seqLen` steps.
 static rnnrt_status_t reserveBatch(const char *what, rnnrt_trainer_t &trainer,
                                    int64_t batch, int64_t seqLen) {
   const rnnrt_model_t &model = trainer.model;
@@ -171,17 +189,15 @@ static rnnrt_status_t reserveBatch(const char *what, rnnrt_trainer_t &trainer,
     return fail(RNNRT_INVALID_ARGUMENT,
                 "{}: a batch of {} sequences of length {} overflows int64",
                 what, batch, seqLen);
-  int64_t workspaceBytes = 0;
-  if (model.grad_workspace_size) {
-    workspaceBytes = model.grad_workspace_size(batch, seqLen);
-    if (workspaceBytes < 0)
-      return fail(RNNRT_INVALID_ARGUMENT,
-                  "{}: model grad_workspace_size({}, {}) returned {}", what,
-                  batch, seqLen, workspaceBytes);
-  }
+  int64_t workspaceBytes;
+  if (rnnrt_status_t status =
+          workspaceSize(what, model, batch, seqLen, workspaceBytes))
+    return status;
   trainer.input.reserve(inputBytes);
   trainer.target.reserve(targetBytes);
   trainer.workspace.reserve(workspaceBytes);
+  if (static_cast<int64_t>(trainer.lengths.size()) < batch)
+    trainer.lengths.resize(static_cast<size_t>(batch));
   return RNNRT_OK;
 }
 
@@ -245,6 +261,23 @@ static rnnrt_status_t preparePass(const char *what, rnnrt_trainer_t &trainer,
     return fail(RNNRT_INVALID_ARGUMENT, "{}: data inputs is NULL", what);
   if (!data->targets)
     return fail(RNNRT_INVALID_ARGUMENT, "{}: data targets is NULL", what);
+  // The gathers index the caller's buffers with byte offsets up to these
+  // sizes: a dataset whose size overflows cannot exist.
+  const rnnrt_model_t &model = trainer.model;
+  int64_t inputBytes, targetBytes;
+  bool ok =
+      checkedMul(data->num_samples, data->seq_len, inputBytes) &&
+      checkedMul(inputBytes, model.input_features, inputBytes) &&
+      checkedMul(inputBytes, elementSize(model.input_dtype), inputBytes) &&
+      checkedMul(data->num_samples, model.target_per_step ? data->seq_len : 1,
+                 targetBytes) &&
+      checkedMul(targetBytes, model.target_features, targetBytes) &&
+      checkedMul(targetBytes, elementSize(model.target_dtype), targetBytes);
+  if (!ok)
+    return fail(RNNRT_INVALID_ARGUMENT,
+                "{}: a dataset of {} sequences of length {} overflows int64 "
+                "bytes",
+                what, data->num_samples, data->seq_len);
   if (data->lengths)
     for (int64_t n = 0; n < data->num_samples; ++n)
       if (data->lengths[n] < 1 || data->lengths[n] > data->seq_len)
@@ -364,15 +397,18 @@ rnnrt_status_t rnnrt_trainer_create(const rnnrt_model_t *model,
       return fail(RNNRT_INVALID_ARGUMENT,
                   "{}: invalid clip_grad_value {}, expected >= 0", what,
                   o.clip_grad_value);
+    // With a fixed T the workspace function can be checked now, for one
+    // sample; the buffers wait for a dataset, whose size may be far below
+    // batch_size.
+    int64_t ignored;
+    if (model->seq_len > 0)
+      if (rnnrt_status_t status =
+              workspaceSize(what, *model, 1, model->seq_len, ignored))
+        return status;
     auto trainer = std::make_unique<rnnrt_trainer_t>();
     trainer->model = *model;
     trainer->options = o;
     trainer->grads.assign(static_cast<size_t>(model->param_size), 0.0f);
-    trainer->lengths.assign(static_cast<size_t>(o.batch_size), 0);
-    if (model->seq_len > 0)
-      if (rnnrt_status_t status =
-              reserveBatch(what, *trainer, o.batch_size, model->seq_len))
-        return status;
     *out_trainer = trainer.release();
     return RNNRT_OK;
   });
@@ -449,10 +485,12 @@ int64_t rnnrt_trainer_epoch(const rnnrt_trainer_t *trainer) {
 rnnrt_status_t rnnrt_trainer_set_epoch(rnnrt_trainer_t *trainer,
                                        int64_t epoch) {
   static const char *what = "rnnrt_trainer_set_epoch";
-  if (!trainer)
-    return fail(RNNRT_INVALID_ARGUMENT, "{}: trainer is NULL", what);
-  if (epoch < 0)
-    return fail(RNNRT_INVALID_ARGUMENT, "{}: negative epoch {}", what, epoch);
-  trainer->epoch = epoch;
-  return RNNRT_OK;
+  return guard(what, [&] {
+    if (!trainer)
+      return fail(RNNRT_INVALID_ARGUMENT, "{}: trainer is NULL", what);
+    if (epoch < 0)
+      return fail(RNNRT_INVALID_ARGUMENT, "{}: negative epoch {}", what, epoch);
+    trainer->epoch = epoch;
+    return RNNRT_OK;
+  });
 }

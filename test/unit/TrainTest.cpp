@@ -498,6 +498,43 @@ TEST(TrainerLayoutTest, BatchLargerThanDataset) {
   EXPECT_EQ(recorder.calls[0].batch, 5);
 }
 
+/// A batch_size far above the dataset's size allocates for the samples
+/// there are: rnnrt_trainer_create sized the batch buffers by batch_size, so
+/// 4000000000 aborted (or asked for 32 GB) for a 2-sample dataset. Buffers
+/// grow when a larger dataset arrives.
+TEST(TrainerLayoutTest, HugeBatchSizeOnATinyDataset) {
+  for (int64_t batchSize : {int64_t(4000000000), INT64_MAX}) {
+    for (int64_t seqLen : {int64_t(0), int64_t(3)}) {
+      SCOPED_TRACE(testing::Message()
+                   << "batch_size " << batchSize << " seq_len " << seqLen);
+      rnnrt_model_t m = recordingModel(true, 2, 1, false);
+      m.seq_len = seqLen;
+      auto trainer = makeTrainer(m, batchSize);
+      ASSERT_NE(trainer, nullptr);
+      auto opt = makeSgd(1, 0.1f);
+      float param = 0, mean = 0;
+      CodedData tiny(2, 3, 2, 1, false);
+      ASSERT_EQ(rnnrt_trainer_run_epoch(trainer.get(), opt.get(), &param,
+                                        &tiny.data, &mean),
+                RNNRT_OK)
+          << rnnrt_last_error_message();
+      ASSERT_EQ(recorder.calls.size(), 1u);
+      EXPECT_EQ(recorder.calls[0].batch, 2);
+      EXPECT_EQ(recorder.calls[0].lengths.size(), 2u);
+      // A larger dataset grows the buffers (ASan checks the gathers).
+      CodedData larger(9, 3, 2, 1, false);
+      recorder.calls.clear();
+      ASSERT_EQ(
+          rnnrt_trainer_evaluate(trainer.get(), &param, &larger.data, &mean),
+          RNNRT_OK)
+          << rnnrt_last_error_message();
+      ASSERT_EQ(recorder.calls.size(), 1u);
+      EXPECT_EQ(recorder.calls[0].batch, 9);
+      EXPECT_EQ(recorder.calls[0].lengths, larger.lengths);
+    }
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Shuffling
 //===----------------------------------------------------------------------===//
@@ -813,7 +850,7 @@ TEST(TrainerErrorTest, CreateRejectsBadModelsAndOptions) {
   m.seq_len = 4;
   m.grad_workspace_size = [](int64_t, int64_t) -> int64_t { return -1; };
   EXPECT_STATUS(RNNRT_INVALID_ARGUMENT, rnnrt_trainer_create(&m, nullptr, &t),
-                "grad_workspace_size(32, 4) returned -1");
+                "grad_workspace_size(1, 4) returned -1");
   EXPECT_EQ(t, nullptr);
 
   rnnrt_trainer_options_t o;
@@ -831,6 +868,54 @@ TEST(TrainerErrorTest, CreateRejectsBadModelsAndOptions) {
                 "invalid clip_grad_value");
   EXPECT_EQ(t, nullptr);
   rnnrt_trainer_destroy(nullptr);
+}
+
+/// Sizes no allocation can hold are RESOURCE_EXHAUSTED, not an exception
+/// (std::length_error used to come out as INTERNAL).
+TEST(TrainerErrorTest, SizeNoBufferCanHoldIsResourceExhausted) {
+  rnnrt_model_t m = regressionModel(true);
+  m.param_size = INT64_MAX;
+  rnnrt_trainer_t *t = reinterpret_cast<rnnrt_trainer_t *>(1);
+  EXPECT_STATUS(RNNRT_RESOURCE_EXHAUSTED, rnnrt_trainer_create(&m, nullptr, &t),
+                "rnnrt_trainer_create: out of memory");
+  EXPECT_EQ(t, nullptr);
+}
+
+/// A workspace that cannot be allocated (std::bad_alloc) is a status.
+TEST(TrainerErrorTest, FailedAllocationIsResourceExhausted) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer aborts on a failed operator new";
+#else
+  rnnrt_model_t m = regressionModel(true);
+  m.grad_workspace_size = [](int64_t, int64_t) -> int64_t {
+    return int64_t(1) << 62;
+  };
+  auto trainer = makeTrainer(m, 4);
+  auto opt = makeSgd(kRegressionParams, 0.1f);
+  RegressionData d(6, 4, false);
+  float params[kRegressionParams] = {};
+  EXPECT_STATUS(RNNRT_RESOURCE_EXHAUSTED,
+                rnnrt_trainer_run_epoch(trainer.get(), opt.get(), params,
+                                        &d.data, nullptr),
+                "rnnrt_trainer_run_epoch: out of memory");
+#endif
+}
+
+/// A dataset whose byte size overflows int64 is refused before anything is
+/// sized by it.
+TEST(TrainerErrorTest, DatasetSizeOverflow) {
+  auto trainer = makeTrainer(regressionModel(true), 4);
+  auto opt = makeSgd(kRegressionParams, 0.1f);
+  float params[kRegressionParams] = {};
+  float dummy[4] = {};
+  rnnrt_dataset_t huge = {INT64_MAX / 2, 4, dummy, dummy, nullptr};
+  EXPECT_STATUS(
+      RNNRT_INVALID_ARGUMENT,
+      rnnrt_trainer_run_epoch(trainer.get(), opt.get(), params, &huge, nullptr),
+      "a dataset of 4611686018427387903 sequences of length 4 overflows");
+  EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
+                rnnrt_trainer_evaluate(trainer.get(), params, &huge, nullptr),
+                "overflows");
 }
 
 TEST(TrainerErrorTest, RunEpochRejectsBadArguments) {

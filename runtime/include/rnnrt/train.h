@@ -123,11 +123,14 @@ RNNRT_API void rnnrt_trainer_options_initialize(rnnrt_trainer_options_t *out);
 /// a trainer from one thread at a time.
 typedef struct rnnrt_trainer_t rnnrt_trainer_t;
 
-/// Creates a trainer for `model` and stores it in `*out_trainer`. The
-/// gradient buffer is allocated here, and when the model's seq_len is fixed
-/// also the batch buffers and workspace for batch_size samples; otherwise
-/// they are allocated by the first epoch, and grown only when a dataset
-/// needs more. No step allocates.
+/// Creates a trainer for `model` and stores it in `*out_trainer`. Only the
+/// gradient buffer is allocated here. The batch buffers, lengths and
+/// workspace are allocated by the first rnnrt_trainer_run_epoch() or
+/// rnnrt_trainer_evaluate(), for min(batch_size, num_samples) samples of
+/// the dataset's T, and grown only when a later dataset needs more, so a
+/// batch_size far above the dataset's size costs nothing and no batch or
+/// step allocates. When the model's seq_len is fixed, grad_workspace_size is
+/// called here for one sample to check it.
 ///
 /// Ownership: the caller owns `*out_trainer` (free it with
 /// rnnrt_trainer_destroy()); `model` and `options` are copied. NULL:
@@ -137,9 +140,10 @@ typedef struct rnnrt_trainer_t rnnrt_trainer_t;
 /// Errors: RNNRT_INVALID_ARGUMENT for a model with a param_size < 1, a
 /// negative seq_len, an unknown dtype, token ids with input_features != 1,
 /// a target dtype other than FLOAT32 or INT64, class indices with
-/// target_features != 1, a NULL loss_and_grad, or a negative workspace size;
-/// for a batch_size < 1 or a negative or NaN clipping threshold;
-/// RNNRT_RESOURCE_EXHAUSTED when out of memory.
+/// target_features != 1, a NULL loss_and_grad, or a negative workspace size
+/// (for one sample, with a fixed seq_len); for a batch_size < 1 or a
+/// negative or NaN clipping threshold; RNNRT_RESOURCE_EXHAUSTED when out of
+/// memory, e.g. for a param_size no buffer can hold.
 RNNRT_API rnnrt_status_t rnnrt_trainer_create(
     const rnnrt_model_t *model, const rnnrt_trainer_options_t *options,
     rnnrt_trainer_t **out_trainer);
@@ -170,15 +174,17 @@ RNNRT_API void rnnrt_trainer_destroy(rnnrt_trainer_t *trainer);
 /// NULL. Not thread-safe for one trainer or optimizer.
 /// Errors:
 ///  - RNNRT_INVALID_ARGUMENT: a NULL argument, an optimizer whose size is not
-///    the model's param_size, num_samples or seq_len < 1, or a seq_len that
-///    differs from the model's fixed one;
+///    the model's param_size, num_samples or seq_len < 1, a seq_len that
+///    differs from the model's fixed one, a dataset whose byte size
+///    overflows int64, or a negative grad_workspace_size for its batches;
 ///  - RNNRT_OUT_OF_RANGE: a length outside [1, T];
 ///  - RNNRT_FAILED_PRECONDITION: a NaN or infinite loss ("non-finite loss at
 ///    epoch e, batch b") or gradient ("non-finite gradient (element i) at
 ///    epoch e, batch b");
 ///  - the model's own status (with a message naming the epoch and batch) if
 ///    loss_and_grad fails, e.g. RNNRT_OUT_OF_RANGE for a bad token id;
-///  - RNNRT_RESOURCE_EXHAUSTED when out of memory for larger buffers.
+///  - RNNRT_RESOURCE_EXHAUSTED when out of memory for the batch buffers or
+///    the workspace (sized for min(batch_size, num_samples) samples).
 /// On error the epoch stops: the steps of earlier batches stay applied, the
 /// failing batch changes nothing, and `*out_mean_loss` is not written.
 RNNRT_API rnnrt_status_t rnnrt_trainer_run_epoch(rnnrt_trainer_t *trainer,
