@@ -60,21 +60,53 @@ struct rnnrt_optimizer_t {
   std::vector<float> maxSecond;
 };
 
-/// Fails unless `value` is finite and >= 0; `name` names the option.
+//===----------------------------------------------------------------------===//
+// Option checks
+//===----------------------------------------------------------------------===//
+
+// PyTorch's constructors check (torch/optim/sgd.py and adam.py):
+//   SGD:  if lr is not required and lr < 0.0:
+//             raise ValueError(f"Invalid learning rate: {lr}")
+//         if momentum < 0.0:
+//             raise ValueError(f"Invalid momentum value: {momentum}")
+//         if weight_decay < 0.0:
+//             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+//         if nesterov and (momentum <= 0 or dampening != 0):
+//             raise ValueError("Nesterov momentum requires a momentum and "
+//                              "zero dampening")
+//   Adam: if not 0.0 <= lr: raise ValueError(f"Invalid learning rate: {lr}")
+//         if not 0.0 <= eps: raise ValueError(f"Invalid epsilon value: {eps}")
+//         if not 0.0 <= betas[0] < 1.0:
+//             raise ValueError(f"Invalid beta parameter at index 0: ...")
+//         if not 0.0 <= betas[1] < 1.0:
+//             raise ValueError(f"Invalid beta parameter at index 1: ...")
+//         if not 0.0 <= weight_decay:
+//             raise ValueError(f"Invalid weight_decay value: ...")
+// rnnrt makes the same checks and is stricter in one way: NaN and infinity
+// are refused for lr, momentum, weight_decay and eps (SGD's `lr < 0.0` lets
+// NaN through, and an infinite value only turns every parameter into NaN or
+// infinity on the first step), and a non-finite dampening is refused too.
+// Messages name the option, the value and the valid range.
+
+/// Fails unless `value` is finite and >= 0; `name` names the option and
+/// `torchName` is PyTorch's wording of the error.
 static rnnrt_status_t checkNonNegative(const char *what, const char *name,
-                                       float value) {
+                                       const char *torchName, float value) {
   if (!std::isfinite(value) || value < 0)
-    return fail(RNNRT_INVALID_ARGUMENT, "{}: invalid {} {}, expected >= 0",
-                what, name, value);
+    return fail(RNNRT_INVALID_ARGUMENT,
+                "{}: invalid {} {} ({}), expected a finite value >= 0", what,
+                name, value, torchName);
   return RNNRT_OK;
 }
 
-/// Fails unless `value` is in [0, 1).
-static rnnrt_status_t checkBeta(const char *what, const char *name,
+/// Fails unless `value` is in [0, 1) (NaN is not).
+static rnnrt_status_t checkBeta(const char *what, const char *name, int index,
                                 float value) {
   if (!(value >= 0 && value < 1))
-    return fail(RNNRT_INVALID_ARGUMENT, "{}: invalid {} {}, expected [0, 1)",
-                what, name, value);
+    return fail(RNNRT_INVALID_ARGUMENT,
+                "{}: invalid {} {} (beta parameter at index {}), expected "
+                "[0, 1)",
+                what, name, value, index);
   return RNNRT_OK;
 }
 
@@ -122,15 +154,18 @@ rnnrt_status_t rnnrt_optimizer_create_sgd(int64_t param_size,
     rnnrt_sgd_options_initialize(&o);
     if (options)
       o = *options;
-    if (rnnrt_status_t status = checkNonNegative(what, "lr", o.lr))
-      return status;
-    if (rnnrt_status_t status = checkNonNegative(what, "momentum", o.momentum))
+    if (rnnrt_status_t status =
+            checkNonNegative(what, "lr", "learning rate", o.lr))
       return status;
     if (rnnrt_status_t status =
-            checkNonNegative(what, "weight_decay", o.weight_decay))
+            checkNonNegative(what, "momentum", "momentum value", o.momentum))
+      return status;
+    if (rnnrt_status_t status = checkNonNegative(
+            what, "weight_decay", "weight_decay value", o.weight_decay))
       return status;
     if (!std::isfinite(o.dampening))
-      return fail(RNNRT_INVALID_ARGUMENT, "{}: invalid dampening {}", what,
+      return fail(RNNRT_INVALID_ARGUMENT,
+                  "{}: invalid dampening {}, expected a finite value", what,
                   o.dampening);
     if (o.nesterov && (o.momentum <= 0 || o.dampening != 0))
       return fail(RNNRT_INVALID_ARGUMENT,
@@ -159,16 +194,18 @@ rnnrt_status_t rnnrt_optimizer_create_adam(int64_t param_size,
     rnnrt_adam_options_initialize(&o);
     if (options)
       o = *options;
-    if (rnnrt_status_t status = checkNonNegative(what, "lr", o.lr))
-      return status;
-    if (rnnrt_status_t status = checkNonNegative(what, "eps", o.eps))
+    if (rnnrt_status_t status =
+            checkNonNegative(what, "lr", "learning rate", o.lr))
       return status;
     if (rnnrt_status_t status =
-            checkNonNegative(what, "weight_decay", o.weight_decay))
+            checkNonNegative(what, "eps", "epsilon value", o.eps))
       return status;
-    if (rnnrt_status_t status = checkBeta(what, "beta1", o.beta1))
+    if (rnnrt_status_t status = checkBeta(what, "beta1", 0, o.beta1))
       return status;
-    if (rnnrt_status_t status = checkBeta(what, "beta2", o.beta2))
+    if (rnnrt_status_t status = checkBeta(what, "beta2", 1, o.beta2))
+      return status;
+    if (rnnrt_status_t status = checkNonNegative(
+            what, "weight_decay", "weight_decay value", o.weight_decay))
       return status;
     auto optimizer = std::make_unique<rnnrt_optimizer_t>();
     optimizer->kind = Kind::Adam;
@@ -305,15 +342,18 @@ void rnnrt_optimizer_reset(rnnrt_optimizer_t *optimizer) {
 
 rnnrt_status_t rnnrt_optimizer_set_lr(rnnrt_optimizer_t *optimizer, float lr) {
   static const char *what = "rnnrt_optimizer_set_lr";
-  if (!optimizer)
-    return fail(RNNRT_INVALID_ARGUMENT, "{}: optimizer is NULL", what);
-  if (rnnrt_status_t status = checkNonNegative(what, "lr", lr))
-    return status;
-  if (optimizer->kind == Kind::Sgd)
-    optimizer->sgd.lr = lr;
-  else
-    optimizer->adam.lr = lr;
-  return RNNRT_OK;
+  return guard(what, [&] {
+    if (!optimizer)
+      return fail(RNNRT_INVALID_ARGUMENT, "{}: optimizer is NULL", what);
+    if (rnnrt_status_t status =
+            checkNonNegative(what, "lr", "learning rate", lr))
+      return status;
+    if (optimizer->kind == Kind::Sgd)
+      optimizer->sgd.lr = lr;
+    else
+      optimizer->adam.lr = lr;
+    return RNNRT_OK;
+  });
 }
 
 float rnnrt_optimizer_lr(const rnnrt_optimizer_t *optimizer) {
@@ -334,9 +374,10 @@ int64_t rnnrt_optimizer_param_size(const rnnrt_optimizer_t *optimizer) {
 // Clipping
 //===----------------------------------------------------------------------===//
 
-rnnrt_status_t rnnrt_clip_grad_norm(float *grads, int64_t size, float max_norm,
-                                    float norm_type, float *out_total_norm) {
-  static const char *what = "rnnrt_clip_grad_norm";
+/// rnnrt_clip_grad_norm() without the exception guard.
+static rnnrt_status_t clipGradNorm(const char *what, float *grads, int64_t size,
+                                   float max_norm, float norm_type,
+                                   float *out_total_norm) {
   if (size < 0)
     return fail(RNNRT_INVALID_ARGUMENT, "{}: negative size {}", what, size);
   if (size > 0 && !grads)
@@ -397,9 +438,9 @@ rnnrt_status_t rnnrt_clip_grad_norm(float *grads, int64_t size, float max_norm,
   return RNNRT_OK;
 }
 
-rnnrt_status_t rnnrt_clip_grad_value(float *grads, int64_t size,
-                                     float clip_value) {
-  static const char *what = "rnnrt_clip_grad_value";
+/// rnnrt_clip_grad_value() without the exception guard.
+static rnnrt_status_t clipGradValue(const char *what, float *grads,
+                                    int64_t size, float clip_value) {
   if (size < 0)
     return fail(RNNRT_INVALID_ARGUMENT, "{}: negative size {}", what, size);
   if (size > 0 && !grads)
@@ -416,4 +457,19 @@ rnnrt_status_t rnnrt_clip_grad_value(float *grads, int64_t size,
       grads[i] = clip_value;
   }
   return RNNRT_OK;
+}
+
+rnnrt_status_t rnnrt_clip_grad_norm(float *grads, int64_t size, float max_norm,
+                                    float norm_type, float *out_total_norm) {
+  static const char *what = "rnnrt_clip_grad_norm";
+  return guard(what, [&] {
+    return clipGradNorm(what, grads, size, max_norm, norm_type, out_total_norm);
+  });
+}
+
+rnnrt_status_t rnnrt_clip_grad_value(float *grads, int64_t size,
+                                     float clip_value) {
+  static const char *what = "rnnrt_clip_grad_value";
+  return guard(what,
+               [&] { return clipGradValue(what, grads, size, clip_value); });
 }

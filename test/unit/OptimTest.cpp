@@ -286,7 +286,7 @@ TEST(OptimErrorTest, CreateRejectsBadArguments) {
   rnnrt_adam_options_t adam = adamOptions(0.1f, 1.0f);
   EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
                 rnnrt_optimizer_create_adam(4, &adam, &o),
-                "invalid beta1 1, expected [0, 1)");
+                "invalid beta1 1 (beta parameter at index 0), expected [0, 1)");
   adam = adamOptions(0.1f, 0.9f, -0.1f);
   EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
                 rnnrt_optimizer_create_adam(4, &adam, &o), "invalid beta2");
@@ -297,6 +297,118 @@ TEST(OptimErrorTest, CreateRejectsBadArguments) {
   EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
                 rnnrt_optimizer_create_adam(4, &adam, &o), "invalid lr inf");
   EXPECT_EQ(o, nullptr);
+}
+
+/// Every option PyTorch checks, with each kind of bad value: negative (what
+/// PyTorch refuses), NaN and infinity (what it lets through for SGD's lr,
+/// but which would only make every parameter NaN).
+TEST(OptimErrorTest, OptionMatrix) {
+  const float bad[] = {-1.0f, -1e-30f, kNaN, kInf, -kInf};
+  for (float v : bad) {
+    SCOPED_TRACE(v);
+    const std::string value = testing::PrintToString(v);
+    rnnrt_optimizer_t *o = reinterpret_cast<rnnrt_optimizer_t *>(1);
+    struct SgdCase {
+      const char *name, *wording;
+      float rnnrt_sgd_options_t::*field;
+    } sgdCases[] = {
+        {"lr", "learning rate", &rnnrt_sgd_options_t::lr},
+        {"momentum", "momentum value", &rnnrt_sgd_options_t::momentum},
+        {"weight_decay", "weight_decay value",
+         &rnnrt_sgd_options_t::weight_decay},
+    };
+    for (const SgdCase &c : sgdCases) {
+      SCOPED_TRACE(c.name);
+      rnnrt_sgd_options_t sgd = sgdOptions(0.1f, 0.5f);
+      sgd.*c.field = v;
+      EXPECT_STATUS(
+          RNNRT_INVALID_ARGUMENT, rnnrt_optimizer_create_sgd(4, &sgd, &o),
+          std::string("rnnrt_optimizer_create_sgd: invalid ") + c.name + " ");
+      EXPECT_STATUS(
+          RNNRT_INVALID_ARGUMENT, rnnrt_optimizer_create_sgd(4, &sgd, &o),
+          std::string("(") + c.wording + "), expected a finite value >= 0");
+      EXPECT_EQ(o, nullptr);
+    }
+    struct AdamCase {
+      const char *name, *fragment;
+      float rnnrt_adam_options_t::*field;
+    } adamCases[] = {
+        {"lr", "(learning rate), expected a finite value >= 0",
+         &rnnrt_adam_options_t::lr},
+        {"eps", "(epsilon value), expected a finite value >= 0",
+         &rnnrt_adam_options_t::eps},
+        {"weight_decay", "(weight_decay value), expected a finite value >= 0",
+         &rnnrt_adam_options_t::weight_decay},
+        {"beta1", "(beta parameter at index 0), expected [0, 1)",
+         &rnnrt_adam_options_t::beta1},
+        {"beta2", "(beta parameter at index 1), expected [0, 1)",
+         &rnnrt_adam_options_t::beta2},
+    };
+    for (const AdamCase &c : adamCases) {
+      SCOPED_TRACE(c.name);
+      rnnrt_adam_options_t adam = adamOptions(0.1f);
+      adam.*c.field = v;
+      EXPECT_STATUS(
+          RNNRT_INVALID_ARGUMENT, rnnrt_optimizer_create_adam(4, &adam, &o),
+          std::string("rnnrt_optimizer_create_adam: invalid ") + c.name + " ");
+      EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
+                    rnnrt_optimizer_create_adam(4, &adam, &o), c.fragment);
+      EXPECT_EQ(o, nullptr);
+    }
+    auto sgd = makeSgd(2, sgdOptions(0.1f));
+    EXPECT_STATUS(RNNRT_INVALID_ARGUMENT, rnnrt_optimizer_set_lr(sgd.get(), v),
+                  "rnnrt_optimizer_set_lr: invalid lr ");
+    EXPECT_EQ(rnnrt_optimizer_lr(sgd.get()), 0.1f);
+  }
+  // Betas of 1 (and above) are out of range too; 0 is fine, as are zero lr,
+  // eps and weight decay, and a negative dampening (PyTorch has no check).
+  rnnrt_optimizer_t *o = nullptr;
+  for (float beta : {1.0f, 1.5f}) {
+    rnnrt_adam_options_t adam = adamOptions(0.1f, beta);
+    EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
+                  rnnrt_optimizer_create_adam(4, &adam, &o), "invalid beta1");
+    adam = adamOptions(0.1f, 0.9f, beta);
+    EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
+                  rnnrt_optimizer_create_adam(4, &adam, &o), "invalid beta2");
+  }
+  rnnrt_adam_options_t edge = adamOptions(0.0f, 0.0f, 0.0f, 0.0f);
+  ASSERT_EQ(rnnrt_optimizer_create_adam(4, &edge, &o), RNNRT_OK)
+      << rnnrt_last_error_message();
+  rnnrt_optimizer_destroy(o);
+  rnnrt_sgd_options_t sgd = sgdOptions(0.0f, 0.9f, -0.5f);
+  ASSERT_EQ(rnnrt_optimizer_create_sgd(4, &sgd, &o), RNNRT_OK)
+      << rnnrt_last_error_message();
+  rnnrt_optimizer_destroy(o);
+  for (float d : {kNaN, kInf}) {
+    sgd = sgdOptions(0.1f, 0.9f, d);
+    EXPECT_STATUS(RNNRT_INVALID_ARGUMENT,
+                  rnnrt_optimizer_create_sgd(4, &sgd, &o), "invalid dampening");
+  }
+  // Nesterov: "requires a momentum and zero dampening".
+  sgd = sgdOptions(0.1f, 0.0f, 0.0f, 0.0f, true);
+  EXPECT_STATUS(RNNRT_INVALID_ARGUMENT, rnnrt_optimizer_create_sgd(4, &sgd, &o),
+                "nesterov momentum requires a momentum > 0 and zero "
+                "dampening (momentum 0, dampening 0)");
+}
+
+/// State buffers no allocation can hold are RESOURCE_EXHAUSTED (this was
+/// INTERNAL, from std::length_error).
+TEST(OptimErrorTest, HugeStateIsResourceExhausted) {
+  rnnrt_optimizer_t *o = reinterpret_cast<rnnrt_optimizer_t *>(1);
+  rnnrt_sgd_options_t sgd = sgdOptions(0.1f, 0.9f);
+  EXPECT_STATUS(RNNRT_RESOURCE_EXHAUSTED,
+                rnnrt_optimizer_create_sgd(INT64_MAX, &sgd, &o),
+                "rnnrt_optimizer_create_sgd: out of memory");
+  EXPECT_EQ(o, nullptr);
+  rnnrt_adam_options_t adam = adamOptions(0.1f);
+  EXPECT_STATUS(RNNRT_RESOURCE_EXHAUSTED,
+                rnnrt_optimizer_create_adam(INT64_MAX, &adam, &o),
+                "rnnrt_optimizer_create_adam: out of memory");
+  EXPECT_EQ(o, nullptr);
+  // Without momentum SGD has no state, so any size is fine.
+  sgd = sgdOptions(0.1f);
+  ASSERT_EQ(rnnrt_optimizer_create_sgd(INT64_MAX, &sgd, &o), RNNRT_OK);
+  rnnrt_optimizer_destroy(o);
 }
 
 TEST(OptimErrorTest, StepChecksSizeAndPointers) {

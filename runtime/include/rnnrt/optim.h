@@ -109,8 +109,11 @@ typedef struct rnnrt_optimizer_t rnnrt_optimizer_t;
 /// be NULL. `*out_optimizer` is NULL on error. Thread-safe.
 /// Errors: RNNRT_INVALID_ARGUMENT for a negative `param_size`, a negative or
 /// non-finite lr, momentum or weight_decay, a non-finite dampening, or
-/// nesterov without momentum > 0 and dampening == 0 (PyTorch's checks);
-/// RNNRT_RESOURCE_EXHAUSTED when out of memory.
+/// nesterov without momentum > 0 and dampening == 0 (PyTorch's checks, which
+/// let NaN and infinity through; the message names the option and the
+/// value, e.g. "invalid lr nan (learning rate), expected a finite value >=
+/// 0"); RNNRT_RESOURCE_EXHAUSTED when out of memory (also for a momentum
+/// buffer no allocation can hold).
 RNNRT_API rnnrt_status_t rnnrt_optimizer_create_sgd(
     int64_t param_size, const rnnrt_sgd_options_t *options,
     rnnrt_optimizer_t **out_optimizer);
@@ -128,8 +131,10 @@ RNNRT_API rnnrt_status_t rnnrt_optimizer_create_sgd(
 ///
 /// Ownership, NULL and thread safety as for rnnrt_optimizer_create_sgd().
 /// Errors: RNNRT_INVALID_ARGUMENT for a negative `param_size`, a negative or
-/// non-finite lr, eps or weight_decay, or a beta outside [0, 1);
-/// RNNRT_RESOURCE_EXHAUSTED when out of memory.
+/// non-finite lr, eps or weight_decay, or a beta (NaN included) outside
+/// [0, 1) (PyTorch's checks, made stricter for NaN and infinity; the message
+/// names the option and the value); RNNRT_RESOURCE_EXHAUSTED when out of
+/// memory (also for moment buffers no allocation can hold).
 RNNRT_API rnnrt_status_t rnnrt_optimizer_create_adam(
     int64_t param_size, const rnnrt_adam_options_t *options,
     rnnrt_optimizer_t **out_optimizer);
