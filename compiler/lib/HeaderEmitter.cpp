@@ -381,8 +381,9 @@ void HeaderWriter::writePrototypes() {
   if (tokens)
     returns += " or a token id outside [0, " +
                std::to_string(spec.embedding->numEmbeddings) + ")";
-  returns += ". Nothing is written to output or h_n on error. Reentrant: "
-             "keeps no state and allocates nothing.";
+  returns += ". Linked with librnnrt, rnnrt_last_error_message() then names "
+             "the argument and the element. Nothing is written to output or "
+             "h_n on error. Reentrant: keeps no state and allocates nothing.";
   writeWrapped(returns);
   os << " */\n";
   os << "int32_t " << name << "_forward(\n"

@@ -567,52 +567,83 @@ void ModelGen::buildModelFunc(bool training) {
     workspaceArg = arg(8);
   }
 
-  // Every failed check branches to a block returning its status code.
-  Block *invalidArgument = func.addBlock();
-  Block *outOfRange = func.addBlock();
+  // Every failed check branches to a block of its own that says why
+  // (rnn.report_*, for the runtime's rnnrt_last_error_message()) and
+  // returns the check's status code.
+  std::string functionName = func.getName().str();
   OpBuilder::InsertionGuard guard(builder);
-  for (auto [block, code] : {std::pair{invalidArgument, kStatusInvalidArgument},
-                             std::pair{outOfRange, kStatusOutOfRange}}) {
+  auto failureBlock = [&](int32_t code, llvm::function_ref<void()> report) {
+    Block *block = func.addBlock();
+    OpBuilder::InsertionGuard inner(builder);
     builder.setInsertionPointToStart(block);
+    report();
     func::ReturnOp::create(
         builder, l,
         ValueRange{
             arith::ConstantIntOp::create(builder, l, code, 32).getResult()});
-  }
-
-  // Argument checks: batch >= 1, seq_len == T (fixed) or >= 1 (dynamic),
-  // and the buffers that cannot be NULL.
-  builder.setInsertionPointToEnd(entry);
-  Value one64 = i64(1, l);
-  Value ok = arith::CmpIOp::create(builder, l, arith::CmpIPredicate::sge,
-                                   batchArg, one64);
-  Value seqLenOk =
-      spec.input.seqLen
-          ? arith::CmpIOp::create(builder, l, arith::CmpIPredicate::eq,
-                                  seqLenArg, i64(*spec.input.seqLen, l))
-                .getResult()
-          : arith::CmpIOp::create(builder, l, arith::CmpIPredicate::sge,
-                                  seqLenArg, one64)
-                .getResult();
-  ok = arith::AndIOp::create(builder, l, ok, seqLenOk);
-  Value nullPtr = LLVM::ZeroOp::create(builder, l, ptrType);
-  SmallVector<Value> required = {paramsArg, inputArg, workspaceArg};
-  if (training)
-    required.append({targetArg, lossArg, gradsArg});
-  else
-    required.push_back(outputArg);
-  for (Value pointer : required) {
-    Value nonNull = LLVM::ICmpOp::create(builder, l, LLVM::ICmpPredicate::ne,
-                                         pointer, nullPtr);
-    ok = arith::AndIOp::create(builder, l, ok, nonNull);
-  }
+    return block;
+  };
   auto branchUnless = [&](Value condition, Block *failure) {
     Block *next = new Block();
     func.getBody().push_back(next);
     cf::CondBranchOp::create(builder, l, condition, next, failure);
     builder.setInsertionPointToStart(next);
   };
-  branchUnless(ok, invalidArgument);
+  // Fails with INVALID_ARGUMENT and `message` (", got <value>" with
+  // `value`) unless `condition` holds.
+  auto requireArgument = [&](Value condition, const Twine &message,
+                             Value value) {
+    std::string text = (functionName + ": " + message).str();
+    branchUnless(condition, failureBlock(kStatusInvalidArgument, [&] {
+                   rnn::ReportErrorOp::create(
+                       builder, l, builder.getStringAttr(text), value);
+                 }));
+  };
+  // Fails with OUT_OF_RANGE unless `inRange`, naming the first element of
+  // the caller's `count` integers at `pointer` outside [lower, upper] (and
+  // not `also`); `inner` is the caller's last dimension, for [i, j].
+  auto requireInRange = [&](Value inRange, StringRef name, Value pointer,
+                            Value count, Value inner, int64_t elementBits,
+                            Value lower, Value upper, Value also) {
+    std::string text = (functionName + ": " + name).str();
+    branchUnless(inRange, failureBlock(kStatusOutOfRange, [&] {
+                   rnn::ReportOutOfRangeOp::create(
+                       builder, l, builder.getStringAttr(text), pointer, count,
+                       lower, upper, also, inner,
+                       builder.getI32IntegerAttr(elementBits));
+                 }));
+  };
+
+  // Argument checks: batch >= 1, seq_len == T (fixed) or >= 1 (dynamic),
+  // and the buffers that cannot be NULL.
+  builder.setInsertionPointToEnd(entry);
+  Value one64 = i64(1, l);
+  requireArgument(arith::CmpIOp::create(builder, l, arith::CmpIPredicate::sge,
+                                        batchArg, one64),
+                  "batch must be at least 1", batchArg);
+  if (spec.input.seqLen)
+    requireArgument(arith::CmpIOp::create(builder, l, arith::CmpIPredicate::eq,
+                                          seqLenArg,
+                                          i64(*spec.input.seqLen, l)),
+                    "seq_len must be " + Twine(*spec.input.seqLen) +
+                        ", as the spec fixes it",
+                    seqLenArg);
+  else
+    requireArgument(arith::CmpIOp::create(builder, l, arith::CmpIPredicate::sge,
+                                          seqLenArg, one64),
+                    "seq_len must be at least 1", seqLenArg);
+  Value nullPtr = LLVM::ZeroOp::create(builder, l, ptrType);
+  SmallVector<std::pair<Value, StringRef>> required = {
+      {paramsArg, "params"}, {inputArg, "input"}, {workspaceArg, "workspace"}};
+  if (training)
+    required.append(
+        {{targetArg, "target"}, {lossArg, "loss"}, {gradsArg, "grads"}});
+  else
+    required.push_back({outputArg, "output"});
+  for (auto [pointer, name] : required)
+    requireArgument(LLVM::ICmpOp::create(builder, l, LLVM::ICmpPredicate::ne,
+                                         pointer, nullPtr),
+                    name + " must not be NULL", Value());
 
   // Sizes. T is a constant when the spec fixes it, so loops over time get
   // static trip counts.
@@ -703,7 +734,9 @@ void ModelGen::buildModelFunc(bool training) {
   }
   Value lengthsOk = rnn::AllInRangeOp::create(
       builder, l, builder.getI1Type(), lengths, one64, seqLen64, Value());
-  branchUnless(lengthsOk, outOfRange);
+  // Only the caller's lengths can fail: T is in range.
+  requireInRange(lengthsOk, "lengths", lengthsArg, batchArg, Value(),
+                 /*elementBits=*/64, one64, seqLen64, Value());
 
   // The model's output: the head's, or the RNN's (T, B, D*H).
   bool outputPerStep = !spec.head || spec.head->on == HeadKind::All;
@@ -731,11 +764,18 @@ void ModelGen::buildModelFunc(bool training) {
     if (classes) {
       // A target is a class in [0, C) or ignore_index, at every position
       // (padding included, as PyTorch checks every target it is given).
-      Value classesOk = rnn::AllInRangeOp::create(
-          builder, lossLoc, builder.getI1Type(), target, i64(0, lossLoc),
-          i64(outputFeatures - 1, lossLoc),
-          i64(spec.loss->ignoreIndex, lossLoc));
-      branchUnless(classesOk, outOfRange);
+      Value lower = i64(0, lossLoc), upper = i64(outputFeatures - 1, lossLoc),
+            ignoreIndex = i64(spec.loss->ignoreIndex, lossLoc);
+      Value classesOk =
+          rnn::AllInRangeOp::create(builder, lossLoc, builder.getI1Type(),
+                                    target, lower, upper, ignoreIndex);
+      // Per step, the caller's (T, B) or (B, T) targets.
+      Value count = outputPerStep ? mul(batchArg, seqLen64, lossLoc) : batchArg;
+      Value inner = !outputPerStep   ? Value()
+                    : rnn.batchFirst ? seqLen64
+                                     : batchArg;
+      requireInRange(classesOk, "target", targetArg, count, inner,
+                     /*elementBits=*/64, lower, upper, ignoreIndex);
     }
   }
 
@@ -748,11 +788,14 @@ void ModelGen::buildModelFunc(bool training) {
         spec.input.dtype == InputDType::Int32 ? builder.getI32Type() : i64Type;
     Value ids = timeMajor(
         viewPointer(inputArg, zeroOffset, idType, sequenceShape({}), embLoc));
-    Value idsOk =
-        rnn::AllInRangeOp::create(builder, embLoc, builder.getI1Type(), ids,
-                                  i64(0, l), i64(emb.numEmbeddings - 1, l),
-                                  /*also=*/Value());
-    branchUnless(idsOk, outOfRange);
+    Value lower = i64(0, l), upper = i64(emb.numEmbeddings - 1, l);
+    Value idsOk = rnn::AllInRangeOp::create(
+        builder, embLoc, builder.getI1Type(), ids, lower, upper,
+        /*also=*/Value());
+    requireInRange(idsOk, "input", inputArg, mul(batchArg, seqLen64, embLoc),
+                   rnn.batchFirst ? seqLen64 : batchArg,
+                   spec.input.dtype == InputDType::Int32 ? 32 : 64, lower,
+                   upper, Value());
     Value table = param(*layout.find(ParamRole::EmbeddingWeight), embLoc);
     SmallVector<OpFoldResult> embShape = {seqLen, batch,
                                           staticSize(emb.embeddingDim)};

@@ -394,8 +394,9 @@ llvm::Error runGrad(const rnnc::ModelSpec &spec, const ModelEntryPoints &entry,
                                      wantInputGrad ? inputGrad.data() : nullptr,
                                      h0Grad.data(), workspace->get());
   if (status != RNNRT_OK)
-    return fail("{}_loss_and_grad failed: {}", spec.name,
-                rnnrt_status_string(static_cast<rnnrt_status_t>(status)));
+    return fail("{}_loss_and_grad failed ({}): {}", spec.name,
+                rnnrt_status_string(static_cast<rnnrt_status_t>(status)),
+                runtimeError());
   if (!std::isfinite(loss))
     return fail("the loss is not finite ({})", loss);
   if (llvm::Error error = checkFinite(grads, "a parameter gradient"))
@@ -790,8 +791,9 @@ llvm::Error runModel(const rnnc::ModelSpec &spec, MLIRContext &context,
       entry.forward(params.data(), batch, seqLen, inputData, lengthsData,
                     h0Data, output.data(), hN.data(), workspace->get());
   if (status != RNNRT_OK)
-    return fail("{}_forward failed: {}", spec.name,
-                rnnrt_status_string(static_cast<rnnrt_status_t>(status)));
+    return fail("{}_forward failed ({}): {}", spec.name,
+                rnnrt_status_string(static_cast<rnnrt_status_t>(status)),
+                runtimeError());
 
   if (llvm::Error error =
           writeNpy(outputPath, outputShape, output.data(), "output"))

@@ -337,8 +337,12 @@ def ConvertRnnToLLVM : Pass<"convert-rnn-to-llvm", "ModuleOp"> {
   let summary = "Lower the remaining rnn ops and everything else to LLVM";
   let description = [{
     The final conversion: `rnn.from_ptr` becomes a memref descriptor built
-    from the raw pointer, and the func, arith, math, memref, scf, cf and
-    index ops are converted with MLIR's own patterns in one full conversion,
+    from the raw pointer, `rnn.report_error` and `rnn.report_out_of_range`
+    calls of the runtime's `rnnrt_report_error` and
+    `rnnrt_report_out_of_range`, declared `extern_weak` and made only when
+    linked (an object without librnnrt skips the message), and the func,
+    arith, math, memref, scf, cf and index ops are converted with MLIR's
+    own patterns in one full conversion,
     so the result is purely the LLVM dialect. Expects strided metadata
     expanded (`expand-strided-metadata`, `lower-affine`) and linalg lowered
     to loops.

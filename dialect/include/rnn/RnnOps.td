@@ -1013,6 +1013,77 @@ def Rnn_AllInRangeOp : Rnn_Op<"all_in_range"> {
 }
 
 //===----------------------------------------------------------------------===//
+// ReportErrorOp, ReportOutOfRangeOp
+//===----------------------------------------------------------------------===//
+
+// Both write the runtime's thread-local message: the effect keeps them
+// alive, though they have no results.
+def Rnn_ReportErrorOp : Rnn_Op<"report_error", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Say why a generated entry point rejects its arguments";
+  let description = [{
+    On the failure path of an argument check, just before the entry point
+    returns its status code, records `message` (followed by `, got <value>`
+    when `value` is given) as the calling thread's
+    `rnnrt_last_error_message()`. The message names the function and the
+    argument, e.g. `m_forward: batch must be at least 1, got 0`.
+
+    convert-rnn-to-llvm lowers it to a call of the runtime's
+    `rnnrt_report_error`, referenced weakly: an object linked without
+    librnnrt still returns its status code, only without the message.
+
+    Example:
+
+    ```mlir
+    rnn.report_error "m_forward: batch must be at least 1" got %batch : i64
+    ```
+  }];
+  let arguments = (ins StrAttr:$message, Optional<I64>:$value);
+  let assemblyFormat = [{
+    $message (`got` $value^ `:` type($value))? attr-dict
+  }];
+}
+
+def Rnn_ReportOutOfRangeOp
+    : Rnn_Op<"report_out_of_range",
+             [AttrSizedOperandSegments, MemoryEffects<[MemWrite]>]> {
+  let summary = "Say which element of a caller's buffer is out of range";
+  let description = [{
+    On the failure path of an `rnn.all_in_range` check of a caller's
+    integer buffer (`count` elements of `element_bits` bits at `data`, in the
+    caller's order), records which element failed, for the calling thread's
+    `rnnrt_last_error_message()`: the first `v` that is outside
+    `[lower, upper]` and is not `also`, as
+    `<message>[i] = v is outside [lower, upper]`, with `[i, j]` when `inner`
+    (the size of the buffer's last dimension) is given, and
+    ` and is not ignore_index (also)` when `also` is.
+
+    Lowered like `rnn.report_error`, to a weakly referenced call of the
+    runtime's `rnnrt_report_out_of_range`.
+
+    Example:
+
+    ```mlir
+    rnn.report_out_of_range "m_forward: lengths" %ptr, %batch
+        in [%one, %seq_len] {element_bits = 64 : i32}
+    ```
+  }];
+  let arguments = (ins
+    StrAttr:$message,
+    Arg<Rnn_Pointer, "the caller's buffer", [MemRead]>:$data,
+    I64:$count,
+    I64:$lower,
+    I64:$upper,
+    Optional<I64>:$also,
+    Optional<I64>:$inner,
+    ConfinedAttr<I32Attr, [IntIsOneOf<[32, 64]>]>:$element_bits
+  );
+  let assemblyFormat = [{
+    $message $data `,` $count `in` `[` $lower `,` $upper `]`
+    (`or` $also^)? (`inner` $inner^)? attr-dict
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // SumRowsOp
 //===----------------------------------------------------------------------===//
 

@@ -17,6 +17,7 @@
 #include "rnnrt/npy.h"
 #include "rnnrt/optim.h"
 #include "rnnrt/params.h"
+#include "rnnrt/report.h"
 #include "rnnrt/safetensors.h"
 #include "rnnrt/status.h"
 #include "rnnrt/train.h"

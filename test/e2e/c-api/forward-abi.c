@@ -2,7 +2,8 @@
 //
 /// Links an object written by rnnc with the runtime from plain C and checks
 /// the generated ABI: the parameter table, argument validation (status codes,
-/// nothing written on error), NULL lengths/h0/h_n defaults, and that results
+/// the runtime's message naming the argument and element, nothing written on
+/// error), NULL lengths/h0/h_n defaults, and that results
 /// do not depend on the workspace's previous contents or on earlier calls.
 //
 // RUN: rm -rf %t.dir && mkdir -p %t.dir
@@ -17,11 +18,17 @@
 // CHECK: 10 fc.bias (3) offset 343
 // CHECK: ok: valid call
 // CHECK: ok: length 0 rejected
+// CHECK-NEXT: message: tokens_forward: lengths[1] = 0 is outside [1, 6]
 // CHECK: ok: length > T rejected
+// CHECK-NEXT: message: tokens_forward: lengths[1] = 7 is outside [1, 6]
 // CHECK: ok: token id V rejected
+// CHECK-NEXT: message: tokens_forward: input[1, 1] = 11 is outside [0, 10]
 // CHECK: ok: negative token id rejected
+// CHECK-NEXT: message: tokens_forward: input[1, 1] = -1 is outside [0, 10]
 // CHECK: ok: batch 0 rejected
+// CHECK-NEXT: message: tokens_forward: batch must be at least 1, got 0
 // CHECK: ok: NULL params rejected
+// CHECK-NEXT: message: tokens_forward: params must not be NULL
 // CHECK: ok: NULL lengths means full length
 // CHECK: ok: NULL h0 means zeros
 // CHECK: ok: NULL h_n accepted
@@ -95,28 +102,34 @@ int main(void) {
                  RNNRT_OUT_OF_RANGE &&
              same(y2, sentinel, B * 3),
          "length 0 rejected");
+  printf("  message: %s\n", rnnrt_last_error_message());
   bad[1] = T + 1;
   expect(tokens_forward(params, B, T, ids, bad, NULL, y2, NULL, ws) ==
                  RNNRT_OUT_OF_RANGE &&
              same(y2, sentinel, B * 3),
          "length > T rejected");
+  printf("  message: %s\n", rnnrt_last_error_message());
   int64_t saved = ids[5];
   ids[5] = TOKENS_VOCAB_SIZE;
   expect(tokens_forward(params, B, T, ids, NULL, NULL, y2, NULL, ws) ==
                  RNNRT_OUT_OF_RANGE &&
              same(y2, sentinel, B * 3),
          "token id V rejected");
+  printf("  message: %s\n", rnnrt_last_error_message());
   ids[5] = -1;
   expect(tokens_forward(params, B, T, ids, NULL, NULL, y2, NULL, ws) ==
              RNNRT_OUT_OF_RANGE,
          "negative token id rejected");
+  printf("  message: %s\n", rnnrt_last_error_message());
   ids[5] = saved;
   expect(tokens_forward(params, 0, T, ids, NULL, NULL, y2, NULL, ws) ==
              RNNRT_INVALID_ARGUMENT,
          "batch 0 rejected");
+  printf("  message: %s\n", rnnrt_last_error_message());
   expect(tokens_forward(NULL, B, T, ids, NULL, NULL, y2, NULL, ws) ==
              RNNRT_INVALID_ARGUMENT,
          "NULL params rejected");
+  printf("  message: %s\n", rnnrt_last_error_message());
 
   // Defaults equal their explicit forms.
   tokens_forward(params, B, T, ids, NULL, NULL, y, hn, ws);

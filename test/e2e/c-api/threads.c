@@ -11,6 +11,7 @@
 // RUN: %cc -std=c11 -Wall -Werror -pthread -I%t.serial -I%rnnrt_include %s %t.serial/threads.o -L%rnnrt_libdir -lrnnrt -Wl,-rpath,%rnnrt_libdir -lm -o %t.serial.exe
 // RUN: %t.serial.exe | FileCheck %s
 // CHECK: reference: loss {{[0-9.]+}}
+// CHECK-NEXT: bad target: status 11, threads_loss_and_grad: target[2] = 7 is outside [0, 4] and is not ignore_index (-100)
 // CHECK-NEXT: 8 threads x 6 rounds: forward and loss_and_grad bitwise equal to the reference
 //
 // RUN: %if libomp %{ rnnc %S/Inputs/threads.rnn --parallel --parallel-min-macs=0 -o %t.parallel/threads.o %}
@@ -128,6 +129,19 @@ int main(void) {
   free(gradWorkspace);
   free(workspace);
   printf("reference: loss %.6f\n", reference.loss);
+
+  // A bad class index is named in the runtime's message.
+  target[2] = 7;
+  Results *scratch = allocate(sizeof(Results));
+  void *scratchWorkspace = allocate(threads_grad_workspace_size(B, T));
+  int32_t status = threads_loss_and_grad(params, B, T, input, lengths, h0,
+                                         target, &scratch->loss,
+                                         scratch->grads, NULL, NULL,
+                                         scratchWorkspace);
+  printf("bad target: status %d, %s\n", status, rnnrt_last_error_message());
+  target[2] = 2;
+  free(scratchWorkspace);
+  free(scratch);
 
   pthread_t threads[THREADS];
   Outcome outcomes[THREADS];

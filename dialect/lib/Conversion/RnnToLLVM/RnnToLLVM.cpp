@@ -6,7 +6,8 @@
 //
 // This file implements convert-rnn-to-llvm, the last step of the pipeline,
 // in the manner of Toy's LowerToLLVM: one full conversion that lowers
-// rnn.from_ptr with its own pattern and every other dialect with MLIR's.
+// rnn.from_ptr and the error reports (weak calls of the runtime) with its
+// own patterns and every other dialect with MLIR's.
 // math.tanh is first replaced by MLIR's polynomial approximation (max abs
 // error ~3e-7 against glibc over [-20, 20]) so it vectorizes instead of
 // becoming one libm call per element. The approximation's math.fma ops
@@ -78,6 +79,129 @@ struct FromPtrLowering : public ConvertOpToLLVMPattern<FromPtrOp> {
   }
 };
 
+/// Declares (once) the runtime function `name` of `type` as an extern_weak
+/// symbol: an object linked without librnnrt resolves it to null.
+static LLVM::LLVMFuncOp
+declareWeakRuntimeFunction(Operation *from, OpBuilder &builder, StringRef name,
+                           LLVM::LLVMFunctionType type) {
+  auto module = from->getParentOfType<ModuleOp>();
+  if (auto existing = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+    return existing;
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(module.getBody());
+  auto function = LLVM::LLVMFuncOp::create(builder, module.getLoc(), name, type,
+                                           LLVM::Linkage::ExternWeak);
+  return function;
+}
+
+/// A pointer to a NUL-terminated private copy of `text`.
+static Value messageString(Operation *from, OpBuilder &builder,
+                           StringRef text) {
+  auto module = from->getParentOfType<ModuleOp>();
+  std::string name;
+  for (unsigned i = 0;; ++i) {
+    name = ("rnnc_report_message_" + Twine(i)).str();
+    if (!module.lookupSymbol(name))
+      break;
+  }
+  std::string terminated = text.str();
+  terminated.push_back('\0');
+  return LLVM::createGlobalString(from->getLoc(), builder, name, terminated,
+                                  LLVM::Linkage::Internal);
+}
+
+/// Replaces `op` by a call of the weak runtime function `function` with
+/// `args`, made when it is linked (its address is not null):
+///   ^bb: ... cond_br (&function != null), ^call, ^continue
+///   ^call: call @function(args); br ^continue
+static void replaceByCallIfLinked(Operation *op,
+                                  ConversionPatternRewriter &rewriter,
+                                  LLVM::LLVMFuncOp function, ValueRange args) {
+  Location loc = op->getLoc();
+  auto ptrType = LLVM::LLVMPointerType::get(rewriter.getContext());
+  Block *block = op->getBlock();
+  Block *continuation =
+      rewriter.splitBlock(block, std::next(op->getIterator()));
+  rewriter.setInsertionPoint(op);
+  Value address = LLVM::AddressOfOp::create(rewriter, loc, function);
+  Value null = LLVM::ZeroOp::create(rewriter, loc, ptrType);
+  Value linked = LLVM::ICmpOp::create(rewriter, loc, LLVM::ICmpPredicate::ne,
+                                      address, null);
+  Block *call = rewriter.createBlock(continuation);
+  LLVM::CallOp::create(rewriter, loc, function, args);
+  LLVM::BrOp::create(rewriter, loc, ValueRange(), continuation);
+  rewriter.setInsertionPoint(op);
+  LLVM::CondBrOp::create(rewriter, loc, linked, call, continuation);
+  rewriter.eraseOp(op);
+}
+
+/// rnn.report_error "msg" got %v
+///   -> if (&rnnrt_report_error) rnnrt_report_error("msg", %v, 1)
+struct ReportErrorLowering : public ConvertOpToLLVMPattern<ReportErrorOp> {
+  using ConvertOpToLLVMPattern::ConvertOpToLLVMPattern;
+  LogicalResult
+  matchAndRewrite(ReportErrorOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto ptrType = LLVM::LLVMPointerType::get(context);
+    Type i64Type = rewriter.getI64Type(), i32Type = rewriter.getI32Type();
+    // void rnnrt_report_error(const char *message, int64_t value,
+    //                         int32_t has_value)
+    auto function = declareWeakRuntimeFunction(
+        op, rewriter, "rnnrt_report_error",
+        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context),
+                                    {ptrType, i64Type, i32Type}));
+    Value message = messageString(op, rewriter, op.getMessage());
+    bool hasValue = bool(adaptor.getValue());
+    Value value =
+        hasValue ? adaptor.getValue()
+                 : LLVM::ConstantOp::create(rewriter, loc, i64Type, int64_t(0))
+                       .getResult();
+    Value flag = LLVM::ConstantOp::create(rewriter, loc, i32Type,
+                                          int64_t(hasValue ? 1 : 0));
+    replaceByCallIfLinked(op, rewriter, function, {message, value, flag});
+    return success();
+  }
+};
+
+/// rnn.report_out_of_range "msg" %p, %n in [%lo, %hi] (or %also)?
+///     (inner %k)? {element_bits = b}
+///   -> if (&rnnrt_report_out_of_range)
+///        rnnrt_report_out_of_range("msg", %p, b, %n, %k or 0, %lo, %hi,
+///                                  %also or 0, has_also)
+struct ReportOutOfRangeLowering
+    : public ConvertOpToLLVMPattern<ReportOutOfRangeOp> {
+  using ConvertOpToLLVMPattern::ConvertOpToLLVMPattern;
+  LogicalResult
+  matchAndRewrite(ReportOutOfRangeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto ptrType = LLVM::LLVMPointerType::get(context);
+    Type i64Type = rewriter.getI64Type(), i32Type = rewriter.getI32Type();
+    auto function = declareWeakRuntimeFunction(
+        op, rewriter, "rnnrt_report_out_of_range",
+        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context),
+                                    {ptrType, ptrType, i32Type, i64Type,
+                                     i64Type, i64Type, i64Type, i64Type,
+                                     i32Type}));
+    auto constant = [&](Type type, int64_t value) -> Value {
+      return LLVM::ConstantOp::create(rewriter, loc, type, value);
+    };
+    Value message = messageString(op, rewriter, op.getMessage());
+    Value inner =
+        adaptor.getInner() ? adaptor.getInner() : constant(i64Type, 0);
+    Value also = adaptor.getAlso() ? adaptor.getAlso() : constant(i64Type, 0);
+    replaceByCallIfLinked(
+        op, rewriter, function,
+        {message, adaptor.getData(), constant(i32Type, op.getElementBits()),
+         adaptor.getCount(), inner, adaptor.getLower(), adaptor.getUpper(),
+         also, constant(i32Type, adaptor.getAlso() ? 1 : 0)});
+    return success();
+  }
+};
+
 /// math.fma(a, b, c) -> a * b + c with the `contract` fast-math flag, which
 /// LLVM fuses into one instruction where the target has FMA and keeps as a
 /// multiply and an add elsewhere.
@@ -136,5 +260,6 @@ struct ConvertRnnToLLVMPass
 
 void rnn::populateRnnToLLVMConversionPatterns(LLVMTypeConverter &converter,
                                               RewritePatternSet &patterns) {
-  patterns.add<FromPtrLowering>(converter);
+  patterns.add<FromPtrLowering, ReportErrorLowering, ReportOutOfRangeLowering>(
+      converter);
 }
