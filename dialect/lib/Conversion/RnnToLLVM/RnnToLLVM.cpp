@@ -135,6 +135,30 @@ static void replaceByCallIfLinked(Operation *op,
   rewriter.eraseOp(op);
 }
 
+/// Replaces the report `op` by a weakly linked call of the runtime's
+/// `void function(const char *message, args...)`, with `op`'s message.
+static void replaceByRuntimeReport(Operation *op, StringAttr message,
+                                   ConversionPatternRewriter &rewriter,
+                                   StringRef function, ValueRange args) {
+  auto ptrType = LLVM::LLVMPointerType::get(rewriter.getContext());
+  SmallVector<Type> argTypes = {ptrType};
+  llvm::append_range(argTypes, args.getTypes());
+  auto callee = declareWeakRuntimeFunction(
+      op, rewriter, function,
+      LLVM::LLVMFunctionType::get(
+          LLVM::LLVMVoidType::get(rewriter.getContext()), argTypes));
+  SmallVector<Value> operands = {messageString(op, rewriter, message)};
+  llvm::append_range(operands, args);
+  replaceByCallIfLinked(op, rewriter, callee, operands);
+}
+
+/// An i32 or i64 LLVM constant.
+static Value intConstant(OpBuilder &builder, Location loc, unsigned bits,
+                         int64_t value) {
+  return LLVM::ConstantOp::create(builder, loc, builder.getIntegerType(bits),
+                                  value);
+}
+
 /// rnn.report_error "msg" got %v
 ///   -> if (&rnnrt_report_error) rnnrt_report_error("msg", %v, 1)
 struct ReportErrorLowering : public ConvertOpToLLVMPattern<ReportErrorOp> {
@@ -143,24 +167,13 @@ struct ReportErrorLowering : public ConvertOpToLLVMPattern<ReportErrorOp> {
   matchAndRewrite(ReportErrorOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *context = rewriter.getContext();
-    auto ptrType = LLVM::LLVMPointerType::get(context);
-    Type i64Type = rewriter.getI64Type(), i32Type = rewriter.getI32Type();
+    Value value = adaptor.getValue();
     // void rnnrt_report_error(const char *message, int64_t value,
     //                         int32_t has_value)
-    auto function = declareWeakRuntimeFunction(
-        op, rewriter, "rnnrt_report_error",
-        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context),
-                                    {ptrType, i64Type, i32Type}));
-    Value message = messageString(op, rewriter, op.getMessage());
-    bool hasValue = bool(adaptor.getValue());
-    Value value =
-        hasValue ? adaptor.getValue()
-                 : LLVM::ConstantOp::create(rewriter, loc, i64Type, int64_t(0))
-                       .getResult();
-    Value flag = LLVM::ConstantOp::create(rewriter, loc, i32Type,
-                                          int64_t(hasValue ? 1 : 0));
-    replaceByCallIfLinked(op, rewriter, function, {message, value, flag});
+    replaceByRuntimeReport(op, op.getMessageAttr(), rewriter,
+                           "rnnrt_report_error",
+                           {value ? value : intConstant(rewriter, loc, 64, 0),
+                            intConstant(rewriter, loc, 32, value ? 1 : 0)});
     return success();
   }
 };
@@ -177,27 +190,14 @@ struct ReportOutOfRangeLowering
   matchAndRewrite(ReportOutOfRangeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *context = rewriter.getContext();
-    auto ptrType = LLVM::LLVMPointerType::get(context);
-    Type i64Type = rewriter.getI64Type(), i32Type = rewriter.getI32Type();
-    auto function = declareWeakRuntimeFunction(
-        op, rewriter, "rnnrt_report_out_of_range",
-        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context),
-                                    {ptrType, ptrType, i32Type, i64Type,
-                                     i64Type, i64Type, i64Type, i64Type,
-                                     i32Type}));
-    auto constant = [&](Type type, int64_t value) -> Value {
-      return LLVM::ConstantOp::create(rewriter, loc, type, value);
-    };
-    Value message = messageString(op, rewriter, op.getMessage());
-    Value inner =
-        adaptor.getInner() ? adaptor.getInner() : constant(i64Type, 0);
-    Value also = adaptor.getAlso() ? adaptor.getAlso() : constant(i64Type, 0);
-    replaceByCallIfLinked(
-        op, rewriter, function,
-        {message, adaptor.getData(), constant(i32Type, op.getElementBits()),
-         adaptor.getCount(), inner, adaptor.getLower(), adaptor.getUpper(),
-         also, constant(i32Type, adaptor.getAlso() ? 1 : 0)});
+    Value inner = adaptor.getInner(), also = adaptor.getAlso();
+    replaceByRuntimeReport(
+        op, op.getMessageAttr(), rewriter, "rnnrt_report_out_of_range",
+        {adaptor.getData(), intConstant(rewriter, loc, 32, op.getElementBits()),
+         adaptor.getCount(), inner ? inner : intConstant(rewriter, loc, 64, 0),
+         adaptor.getLower(), adaptor.getUpper(),
+         also ? also : intConstant(rewriter, loc, 64, 0),
+         intConstant(rewriter, loc, 32, also ? 1 : 0)});
     return success();
   }
 };
