@@ -16,6 +16,9 @@ PACKAGES=(
   python3-torch python3-numpy libopenblas0-openmp
   # The benchmark's oneDNN peer (bench/rnn-bench)
   libdnnl-dev
+  # The fuzzers (fuzz/, scripts/fuzz.sh): clang and its libFuzzer, ASan and
+  # UBSan runtimes
+  clang-22 libclang-rt-22-dev
 )
 
 missing=()
