@@ -25,6 +25,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -104,6 +105,31 @@ static std::string defaultModelName(StringRef bufferName) {
   return name;
 }
 
+/// Returns the contents of a string token as a diagnostic quotes them: UTF-8
+/// characters as they are, control characters and bytes that are not UTF-8
+/// as `\xNN`. A string may hold any byte but a quote and a newline, and a
+/// diagnostic must be valid UTF-8 that cannot drive a terminal (the lexer
+/// shows a stray byte by value for the same reason).
+static std::string quotable(StringRef text) {
+  std::string out;
+  const auto *p = reinterpret_cast<const llvm::UTF8 *>(text.begin());
+  const auto *end = reinterpret_cast<const llvm::UTF8 *>(text.end());
+  while (p != end) {
+    unsigned length = llvm::getNumBytesForUTF8(*p);
+    if (*p >= 0x80 && length > 1 && llvm::isLegalUTF8Sequence(p, end)) {
+      out.append(reinterpret_cast<const char *>(p), length);
+      p += length;
+      continue;
+    }
+    if (*p >= 0x20 && *p < 0x7f)
+      out += static_cast<char>(*p);
+    else
+      out += "\\x" + llvm::utohexstr(*p, /*LowerCase=*/true, /*Width=*/2);
+    ++p;
+  }
+  return out;
+}
+
 namespace {
 
 //===----------------------------------------------------------------------===//
@@ -124,7 +150,7 @@ struct Arg {
     case TokenKind::BadNumber:
       return value.getSpelling().str();
     default:
-      return ("'" + value.getStringValue() + "'").str();
+      return "'" + quotable(value.getStringValue()) + "'";
     }
   }
 
@@ -388,8 +414,8 @@ LogicalResult Parser::parseModelDecl(SMLoc loc) {
   }
   StringRef name = tok.getStringValue();
   if (!isIdentifier(name)) {
-    emitError(tok.getLoc(),
-              "model name '" + name + "' is not a valid C identifier");
+    emitError(tok.getLoc(), "model name '" + quotable(name) +
+                                "' is not a valid C identifier");
     return failure();
   }
   modelLoc = loc;
@@ -632,8 +658,8 @@ LogicalResult Parser::checkLayerName(StringRef className, SMLoc loc,
   if (name) {
     StringRef spelling = name->getStringValue();
     if (!isIdentifier(spelling)) {
-      emitError(name->getLoc(),
-                "layer name '" + spelling + "' is not a valid identifier");
+      emitError(name->getLoc(), "layer name '" + quotable(spelling) +
+                                    "' is not a valid identifier");
       return failure();
     }
     out = spelling.str();
