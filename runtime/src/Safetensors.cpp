@@ -375,7 +375,11 @@ openTensorFile(const char *path, std::unique_ptr<rnnrt_tensor_file_t> &out) {
   DuplicateKeyFinder duplicates;
   try {
     json = nlohmann::json::parse(header, std::ref(duplicates));
-  } catch (const nlohmann::json::parse_error &e) {
+  } catch (const nlohmann::json::exception &e) {
+    // Not only parse_error: a number beyond double's range (`1e400`) throws
+    // out_of_range (406), which would otherwise escape as an INTERNAL error
+    // (found by rnnrt-fuzz-safetensors,
+    // fuzz/corpus/safetensors/crash-json-number-overflow.safetensors).
     return fail(RNNRT_DATA_LOSS, "{}: header is not valid JSON: {}", path,
                 printable(e.what()));
   }
