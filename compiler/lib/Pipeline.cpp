@@ -172,6 +172,7 @@ void rnnc::buildLoweringPipeline(OpPassManager &rootPm, Stage stage,
   bpttOptions.truncate = options.bptt.truncate;
   pm.addPass(rnn::createRnnGenerateBptt(bpttOptions));
   pm.addPass(rnn::createRnnExpandStacked());
+  pm.addPass(rnn::createRnnOutlineLayers());
   rnn::ConvertRnnToLoopsOptions loopOptions;
   loopOptions.unroll = options.unroll;
   loopOptions.parallel = options.matmul.parallel;

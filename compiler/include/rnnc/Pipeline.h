@@ -74,7 +74,7 @@ int64_t lookaheadRowsFor(const mlir::rnn::MatmulTiling &tiling);
 
 /// The largest `--unroll=N` factor, `--truncate-bptt` / `--checkpoint-bptt`
 /// window and `--lookahead-rows` the tools accept.
-constexpr int64_t kMaxUnrollFactor = 1024;
+constexpr int64_t kMaxUnrollFactor = mlir::rnn::kMaxUnrolledSteps;
 constexpr int64_t kMaxBpttWindow = 2147483647;
 constexpr int64_t kMaxLookaheadRows = 64;
 

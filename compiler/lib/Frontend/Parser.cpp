@@ -42,6 +42,7 @@ using llvm::Twine;
 using mlir::failed;
 using mlir::failure;
 using mlir::LogicalResult;
+using mlir::succeeded;
 using mlir::success;
 
 /// The largest size (feature count, vocabulary, layer count, sequence
@@ -51,6 +52,14 @@ static constexpr int64_t kMaxSize = std::numeric_limits<int32_t>::max();
 
 /// The largest total number of parameters of a model (2^40 floats, 4 TiB).
 static constexpr uint64_t kMaxParams = uint64_t(1) << 40;
+
+/// The most layers an RNN may stack. rnn-outline-layers lets the layers
+/// after the first share one function, but the entry points still call
+/// each layer with its own views, and LLVM's register allocator spends
+/// superlinear time on such long straight-line functions: 256 bidirectional
+/// layers with a loss compile in about 9 s and 300 MiB, 1024 took 83 s
+/// (docs/compile-time.md). Deeper Elman RNNs do not train anyway.
+static constexpr int64_t kMaxLayers = 256;
 
 /// The layer classes, in the order diagnostics list them.
 static constexpr StringRef kLayerClasses[] = {"Embedding", "RNN", "Linear",
@@ -795,6 +804,14 @@ LogicalResult Parser::checkRnn(SMLoc loc, std::string name,
       result = getSize(arg, rnn.hiddenSize);
     } else if (option == "num_layers") {
       result = getSize(arg, rnn.numLayers);
+      if (succeeded(result) && rnn.numLayers > kMaxLayers) {
+        emitError(arg.value.getLoc(),
+                  "'num_layers' must be at most " + Twine(kMaxLayers) +
+                      ", got " + arg.describeValue() +
+                      " (rnnc's limit; docs/spec-language.md, \"Limits of "
+                      "the tools\")");
+        result = failure();
+      }
     } else if (option == "nonlinearity") {
       static constexpr StringRef choices[] = {"tanh", "relu"};
       unsigned index = 0;

@@ -48,6 +48,18 @@ struct MatmulTiling {
   bool packRhs = true;
 };
 
+/// The most time steps convert-rnn-to-loops writes out one after the other:
+/// the longest static sequence `unroll=full` unrolls and the largest
+/// factor `unroll=N` unrolls by (a larger one is clamped to it). Compile
+/// time grows with every step written out (docs/compile-time.md): at this
+/// bound a 2-layer model with a loss compiles in about 7 s.
+inline constexpr int64_t kMaxUnrolledSteps = 64;
+
+/// The unit attribute that marks the private functions convert-rnn-to-scf
+/// outlines kernels into, where their ops are lowered in place;
+/// convert-rnn-to-llvm drops it.
+inline constexpr llvm::StringLiteral kKernelFunctionAttr = "rnn.kernel";
+
 /// The unit attribute that keeps an rnn.matmul on one thread even with the
 /// `parallel` tiling: the products of one time step, which are too small
 /// to pay for a fork and join per step (the batch shards parallelize the
@@ -100,6 +112,18 @@ bool isVectorizableTranspose(linalg::TransposeOp op,
 /// transposed in registers; part of populateRnnToScfConversionPatterns.
 void populateRnnTransposeToScfConversionPatterns(RewritePatternSet &patterns,
                                                  const MatmulTiling &tiling);
+
+/// Whether populateRnnFillCopyToScfConversionPatterns outlines `op`: a
+/// linalg.fill or linalg.copy on memrefs outside any loop of its function
+/// and outside a kernel function, with `tiling.outlineKernels`.
+bool isOutlinedFillOrCopy(Operation *op, const MatmulTiling &tiling);
+
+/// The patterns moving each linalg.fill and linalg.copy that
+/// isOutlinedFillOrCopy selects into a noinline function per operand
+/// shape, which every such op of that shape calls; part of
+/// populateRnnToScfConversionPatterns.
+void populateRnnFillCopyToScfConversionPatterns(RewritePatternSet &patterns,
+                                                const MatmulTiling &tiling);
 
 /// Patterns lowering the step-level backward ops (rnn.cell_grad,
 /// rnn.linear_grad, rnn.embedding_grad, rnn.mse_loss_grad and

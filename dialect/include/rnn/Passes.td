@@ -5,8 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // This file declares the passes of the rnn dialect, in pipeline order:
-// rnn-expand-stacked, convert-rnn-to-loops, convert-rnn-to-scf and
-// convert-rnn-to-llvm.
+// rnn-generate-bptt, rnn-expand-stacked, rnn-outline-layers,
+// convert-rnn-to-loops, convert-rnn-to-scf and convert-rnn-to-llvm.
 //
 //===----------------------------------------------------------------------===//
 
@@ -108,6 +108,48 @@ def RnnGenerateBptt : Pass<"rnn-generate-bptt", "ModuleOp"> {
   ];
 }
 
+def RnnOutlineLayers : Pass<"rnn-outline-layers", "ModuleOp"> {
+  let summary = "Give each distinct layer a function of its own";
+  let description = [{
+    Moves every `rnn.layer` and `rnn.layer_grad` into a private function
+    whose body is the op on the function's arguments, and replaces the op
+    by a call. Ops that compute the same thing share one function: the
+    same op name, operand types (shapes and element types), attributes and
+    present optional operands. Memref operands are passed with dynamic
+    strides and offset (a unit innermost stride kept), so the views of one
+    shape in different buffers (the halves of a bidirectional output, the
+    layers' scratch) are one parameter type.
+
+    A stacked model repeats one layer shape: every layer after the first
+    reads `D * hidden_size` features. So a model of any depth has at most
+    four forward functions (first and later layers, each direction) and as
+    many backward ones, and the passes after this one, LLVM's optimizer and
+    its code generator each work on those few functions and on an entry
+    point that is a list of calls, instead of one function that grows with
+    every layer. That keeps compile time and memory about constant in
+    `num_layers` beyond the first few.
+
+    A function called more than once is kept out of line (`noinline`);
+    one called once is left for LLVM to inline, which gives the code of a
+    model without repeated layers back as it was. The result is the same
+    bits either way: the arithmetic is in the same kernels.
+
+    Input: `rnn.layer` and `rnn.layer_grad` ops in functions (run
+    `rnn-expand-stacked` first). Output: `func.call`s of private functions
+    each holding one such op.
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+  let statistics = [
+    Statistic<"numLayersOutlined", "layers-outlined",
+              "Number of rnn.layer and rnn.layer_grad ops outlined">,
+    Statistic<"numFunctionsCreated", "functions-created",
+              "Number of distinct layer functions created">
+  ];
+}
+
 def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
   let summary = "Lower rnn.layer ops to loops over time";
   let description = [{
@@ -122,11 +164,12 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
     The `unroll` option chooses the loop form:
     * `none`: one `scf.for` over time;
     * `full`: the loop is fully unrolled (static sequence lengths of at most
-      256 steps only; a layer with a dynamic or a longer length keeps its
-      loop and gets a remark);
+      64 steps only, `kMaxUnrolledSteps`; a layer with a dynamic or a
+      longer length keeps its loop and gets a remark);
     * a positive integer `N`: the loop is unrolled by `N`, with an epilogue
       loop for the remaining steps (fully, as `full`, when `N` is at least
-      the static number of steps);
+      the static number of steps); a factor above 64 is clamped to 64,
+      with a remark, since the body grows with it as with `full`;
     * `auto` (the default): `full` when the sequence length is static and at
       most `auto-unroll-max-steps`, `none` otherwise; backward (BPTT) loops
       stay loops. Full unrolling lets the optimizer schedule across steps and
@@ -166,7 +209,10 @@ def ConvertRnnToLoops : Pass<"convert-rnn-to-loops", "ModuleOp"> {
     by their own `rnn.matmul` of R rows (`rnn.out_of_line`). R is the
     largest power of two, at least 2 and at most the option, whose chunks
     divide the hidden size (none: the plain schedule); the results are the
-    same bits either way. Column shards take precedence.
+    same bits either way. Up to 16 chunks a step are written out one by one;
+    more (hidden sizes in the thousands) run as an `scf.for` over chunks, so
+    that a step's code does not grow with the hidden size. Column shards
+    take precedence.
 
     Input: `rnn.layer` and `rnn.layer_grad` ops (run `rnn-expand-stacked`
     first: a remaining `rnn.stacked_rnn` is an error). Output: `scf.for`
@@ -296,7 +342,14 @@ def ConvertRnnToScf : Pass<"convert-rnn-to-scf", "ModuleOp"> {
     shuffles. Left to convert-linalg-to-loops, LLVM vectorizes the copy
     with gathers, which took a quarter of the batch-1 forward pass. With
     `outline-kernels`, each shape becomes one `noinline` function
-    `__rnn_transpose_<shapes>`. Other `linalg` ops are left alone.
+    `__rnn_transpose_<shapes>`. With `outline-kernels`, a `linalg.fill` or
+    `linalg.copy` on memrefs in straight-line code (in no loop of its
+    function) becomes a call of one `noinline` function per operand shape,
+    `__rnn_fill_<shapes>` or `__rnn_copy_<shapes>`: an entry point fills
+    and copies a few buffers per layer (initial states, zeroed gradients,
+    padded weights), and as loop nests of their own they were most of what
+    LLVM's loop passes spent on a deep model. Other `linalg` ops are left
+    alone.
 
     Input: no `rnn.stacked_rnn` or `rnn.layer`. Output: only
     `rnn.from_ptr` is left of the rnn dialect.

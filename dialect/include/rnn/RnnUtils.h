@@ -5,15 +5,18 @@
 //===----------------------------------------------------------------------===//
 //
 // This file declares small IR-building helpers shared by the rnn dialect's
-// passes: memref views that drop leading unit dimensions.
+// passes: memref views that drop leading unit dimensions, OpenMP queries
+// and outlining an op into a function of its own.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef RNN_RNNUTILS_H
 #define RNN_RNNUTILS_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 
 namespace mlir {
 namespace rnn {
@@ -66,6 +69,27 @@ Value createMaxThreadsCall(OpBuilder &builder, Location loc, ModuleOp module);
 /// for work that is skipped at run time only in some configurations.
 void buildIfThen(OpBuilder &builder, Location loc, Value condition,
                  function_ref<void()> body);
+
+/// `type` with every stride and the offset dynamic, but a unit innermost
+/// stride when `type` has one: the parameter type of an outlined function,
+/// which every view of the same shape (and contiguity) casts to.
+MemRefType getDynamicLayoutType(MemRefType type);
+
+/// A new private function `name` at the end of `module` whose body is a copy
+/// of `op` on its arguments, one per operand of `op` (memrefs with
+/// getDynamicLayoutType). The function is internal to the object: two models
+/// linked into one program each have their own.
+func::FuncOp createFunctionFromOp(OpBuilder &builder, ModuleOp module,
+                                  Operation *op, llvm::StringRef name);
+
+/// Replaces `op` by a call of `callee`, made by createFunctionFromOp from an
+/// op like `op`, casting each memref operand to the parameter's layout.
+void replaceOpWithCall(RewriterBase &rewriter, Operation *op,
+                       func::FuncOp callee);
+
+/// Asks LLVM to keep `function` out of line: func-to-llvm hands the
+/// `passthrough` attribute on to the LLVM function.
+void setNoInline(func::FuncOp function);
 
 } // namespace rnn
 } // namespace mlir

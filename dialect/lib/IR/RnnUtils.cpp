@@ -8,8 +8,11 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
 
@@ -93,4 +96,62 @@ void rnn::buildIfThen(OpBuilder &builder, Location loc, Value condition,
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToStart(ifOp.thenBlock());
   body();
+}
+
+MemRefType rnn::getDynamicLayoutType(MemRefType type) {
+  SmallVector<int64_t> strides(type.getRank(), ShapedType::kDynamic);
+  auto [oldStrides, offset] = type.getStridesAndOffset();
+  if (!oldStrides.empty() && oldStrides.back() == 1)
+    strides.back() = 1;
+  auto layout =
+      StridedLayoutAttr::get(type.getContext(), ShapedType::kDynamic, strides);
+  return MemRefType::get(type.getShape(), type.getElementType(), layout);
+}
+
+/// The type an operand of type `type` is passed as to an outlined function.
+static Type getParameterType(Type type) {
+  auto memrefType = dyn_cast<MemRefType>(type);
+  return memrefType ? rnn::getDynamicLayoutType(memrefType) : type;
+}
+
+func::FuncOp rnn::createFunctionFromOp(OpBuilder &builder, ModuleOp module,
+                                       Operation *op, llvm::StringRef name) {
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(module.getBody());
+  SmallVector<Type> parameterTypes =
+      llvm::map_to_vector(op->getOperandTypes(), getParameterType);
+  Location loc = op->getLoc();
+  auto function = func::FuncOp::create(
+      builder, loc, name, builder.getFunctionType(parameterTypes, {}));
+  function.setPrivate();
+  function->setAttr(
+      "llvm.linkage",
+      LLVM::LinkageAttr::get(builder.getContext(), LLVM::Linkage::Internal));
+  Block *body = function.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+  IRMapping mapping;
+  mapping.map(op->getOperands(), body->getArguments());
+  builder.clone(*op, mapping);
+  func::ReturnOp::create(builder, loc);
+  return function;
+}
+
+void rnn::replaceOpWithCall(RewriterBase &rewriter, Operation *op,
+                            func::FuncOp callee) {
+  rewriter.setInsertionPoint(op);
+  SmallVector<Value> arguments;
+  for (auto [operand, type] :
+       llvm::zip_equal(op->getOperands(), callee.getArgumentTypes()))
+    arguments.push_back(
+        operand.getType() == type
+            ? operand
+            : memref::CastOp::create(rewriter, op->getLoc(), type, operand)
+                  .getResult());
+  rewriter.replaceOpWithNewOp<func::CallOp>(op, callee, arguments);
+}
+
+void rnn::setNoInline(func::FuncOp function) {
+  Builder builder(function.getContext());
+  function->setAttr("passthrough",
+                    builder.getArrayAttr(builder.getStringAttr("noinline")));
 }

@@ -252,7 +252,12 @@ struct ConvertRnnToLLVMPass
     ub::populateUBToLLVMConversionPatterns(converter, patterns);
     populateVectorToLLVMConversionPatterns(converter, patterns);
     if (failed(applyFullConversion(module, target, std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    // The kernel marker served convert-rnn-to-scf; nothing of the rnn
+    // dialect is left in the LLVM dialect.
+    module.walk([](LLVM::LLVMFuncOp function) {
+      function->removeAttr(kKernelFunctionAttr);
+    });
   }
 };
 

@@ -197,6 +197,10 @@ static Value columnSlice(OpBuilder &builder, Location loc, Value buffer,
                    {dimAsFoldResult(builder, loc, buffer, 0), size}, {0, 1});
 }
 
+/// The most chunks of the look-ahead schedule's step product that are
+/// written out one by one (emitLookaheadTimeLoop); more become a loop.
+static constexpr int64_t kMaxUnrolledLookaheadChunks = 16;
+
 /// Lowers rnn.layer to
 ///   for i in [0, T): t = reverse ? T-1-i : i
 ///     rnn.cell input[t], state -> output[t]
@@ -446,12 +450,12 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
       rewriter.setInsertionPointToStart(choice.thenBlock());
       Value row = firstRow(next);
       Value inputAhead = block(x, row), outputAhead = block(y, row);
-      for (int64_t c = 0; c < chunks; ++c) {
-        OpFoldResult chunk = attr(c * chunkWidth);
+      // Chunk `c` (at column `chunk`) of the step's product, paired with
+      // vector-wide column (offset * chunks + c) * W of the projection.
+      auto emitPair = [&](OpFoldResult chunk, Value c) {
         Value vector = arith::AddIOp::create(
             rewriter, loc,
-            arith::MulIOp::create(rewriter, loc, offset, index(chunks)),
-            index(c));
+            arith::MulIOp::create(rewriter, loc, offset, index(chunks)), c);
         OpFoldResult column = arith::MulIOp::create(rewriter, loc, vector,
                                                     index(lookaheadVectorWidth))
                                   .getResult();
@@ -466,6 +470,22 @@ struct LayerLowering : public OpRewritePattern<LayerOp> {
                 : Value(),
             columns(outputAhead, column, lookaheadVectorWidth),
             /*accumulate=*/true, op.getNonlinearityAttr());
+      };
+      // A few chunks are written out, so that each has static offsets; many
+      // (hidden sizes in the thousands) are a loop, or the step's code, and
+      // the compile, would grow with the hidden size.
+      if (chunks <= kMaxUnrolledLookaheadChunks) {
+        for (int64_t c = 0; c < chunks; ++c)
+          emitPair(attr(c * chunkWidth), index(c));
+      } else {
+        auto chunkLoop = scf::ForOp::create(rewriter, loc, index(0),
+                                            index(chunks), index(1));
+        OpBuilder::InsertionGuard loopGuard(rewriter);
+        rewriter.setInsertionPointToStart(chunkLoop.getBody());
+        Value c = chunkLoop.getInductionVar();
+        emitPair(arith::MulIOp::create(rewriter, loc, c, index(chunkWidth))
+                     .getResult(),
+                 c);
       }
       rewriter.setInsertionPointToStart(choice.elseBlock());
       emitRecurrentProduct(rewriter, op, op.getState(), transposedHH,
@@ -891,11 +911,6 @@ struct LayerGradLowering : public OpRewritePattern<LayerGradOp> {
   }
 };
 
-/// The most steps `unroll=full` (or a factor of at least the step count)
-/// unrolls; longer static sequences keep their loop (docs/spec-language.md,
-/// "Limits").
-static constexpr int64_t kMaxFullUnrollSteps = 256;
-
 /// The parsed `unroll` option.
 struct UnrollPolicy {
   enum Kind { Auto, None, Full, Factor } kind = Auto;
@@ -991,22 +1006,29 @@ struct ConvertRnnToLoopsPass
         return success();
       }
       // Code size and compile time grow with every unrolled step.
-      if (*tripCount > kMaxFullUnrollSteps) {
+      if (*tripCount > kMaxUnrolledSteps) {
         loop.emitRemark() << "a sequence of " << *tripCount
-                          << " steps is longer than the " << kMaxFullUnrollSteps
+                          << " steps is longer than the " << kMaxUnrolledSteps
                           << " steps full unrolling goes to; keeping the "
                              "time loop";
         return success();
       }
       return loopUnrollFull(loop);
-    case UnrollPolicy::Factor:
+    case UnrollPolicy::Factor: {
+      // The body grows with the factor as with full unrolling.
+      uint64_t factor = std::min(policy.factor, uint64_t(kMaxUnrolledSteps));
+      if (factor < policy.factor)
+        loop.emitRemark() << "an unroll factor of " << policy.factor
+                          << " is more than the " << kMaxUnrolledSteps
+                          << " steps unrolling goes to; unrolling by "
+                          << kMaxUnrolledSteps;
       // A factor of at least the static step count unrolls fully.
-      if (tripCount && policy.factor >= uint64_t(*tripCount))
-        return *tripCount > kMaxFullUnrollSteps ? success()
-                                                : loopUnrollFull(loop);
-      if (policy.factor == 1)
+      if (tripCount && factor >= uint64_t(*tripCount))
+        return loopUnrollFull(loop);
+      if (factor == 1)
         return success();
-      return loopUnrollByFactor(loop, policy.factor);
+      return loopUnrollByFactor(loop, factor);
+    }
     }
     return success();
   }

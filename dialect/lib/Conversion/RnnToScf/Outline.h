@@ -29,9 +29,15 @@ namespace rnn {
 bool isInOutlinedKernel(Operation *op);
 
 /// `prefix` followed by the shape of each operand (`_2x?x4`, with `d` for a
-/// dynamic size) or `_i` for an index: the part of a kernel's symbol name
-/// that says which operand shapes it is specialized on.
+/// dynamic size), `_i` for an index or the type of another scalar (`_f32`):
+/// the part of a kernel's symbol name that says which operand shapes it is
+/// specialized on.
 std::string kernelNameForOperands(llvm::StringRef prefix, Operation *op);
+
+/// Appends what a product kernel's epilogue does to its name:
+/// `[_bias][_acc][_<act>]`.
+void appendEpilogueName(llvm::raw_ostream &os, bool bias, bool accumulate,
+                        std::optional<Nonlinearity> nonlinearity);
 
 /// Replaces `op` by a call of the private function `name`, created on first
 /// use with a copy of `op` on its arguments as the body. Memref operands
@@ -40,11 +46,6 @@ std::string kernelNameForOperands(llvm::StringRef prefix, Operation *op);
 /// `noInline`, LLVM keeps the function out of line, which bounds the code
 /// of a loop body that runs in several copies (a layer's time loop, once
 /// per batch shard and once on the whole batch).
-/// Appends what a product kernel's epilogue does to its name:
-/// `[_bias][_acc][_<act>]`.
-void appendEpilogueName(llvm::raw_ostream &os, bool bias, bool accumulate,
-                        std::optional<Nonlinearity> nonlinearity);
-
 void outlineIntoKernel(Operation *op, llvm::StringRef name,
                        PatternRewriter &rewriter, bool noInline = false);
 

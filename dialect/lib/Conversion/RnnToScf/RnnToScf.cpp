@@ -520,6 +520,10 @@ struct ConvertRnnToScfPass
         [&](linalg::TransposeOp op) {
           return !isVectorizableTranspose(op, tiling);
         });
+    // Fills and copies in straight-line code become calls of one function
+    // per shape (FillCopyKernels.cpp).
+    target.addDynamicallyLegalOp<linalg::FillOp, linalg::CopyOp>(
+        [&](Operation *op) { return !isOutlinedFillOrCopy(op, tiling); });
     RewritePatternSet patterns(&getContext());
     populateRnnToScfConversionPatterns(patterns, tiling);
     if (failed(applyPartialConversion(getOperation(), target,
@@ -540,5 +544,6 @@ void rnn::populateRnnToScfConversionPatterns(RewritePatternSet &patterns,
   populateRnnMatmulPairToScfConversionPatterns(patterns, tiling);
   populateRnnSumRowsToScfConversionPatterns(patterns, tiling);
   populateRnnTransposeToScfConversionPatterns(patterns, tiling);
+  populateRnnFillCopyToScfConversionPatterns(patterns, tiling);
   populateRnnGradToScfConversionPatterns(patterns, tiling.outlineKernels);
 }
