@@ -510,7 +510,13 @@ def make_target(c, rng, lengths):
         valid = (valid_mask(c, lengths) if many and lengths is not None
                  else np.ones(t.shape, bool))
         keep = np.flatnonzero(valid)
-        hit.flat[keep[rng.randint(keep.size)]] = False
+        kept = keep[rng.randint(keep.size)]
+        hit.flat[kept] = False
+        # An ignore_index that is a class (ignore_index=2) may be the kept
+        # position's own draw: move it to the next class, or every target
+        # would be ignored and the mean (NaN in PyTorch too) has no count.
+        if t.flat[kept] == ii:
+            t.flat[kept] = (ii + 1) % shape[-1]
         t[hit] = ii
     if c["pad_ignore"]:
         assert many and lengths is not None, c["name"]
