@@ -207,6 +207,13 @@ def draw(seed, index, have_avx512):
         u = r.random()
         raw["ignore_index"] = (None if u < 0.6 else -100 if u < 0.7
                                else r.randint(-3, 11))
+        # With one class, an ignore_index of 0 ignores every target: the
+        # mean has no count (NaN, in PyTorch too). Another value keeps the
+        # draws of the models after this one as they were.
+        classes = (raw["out_features"] if raw["head"]
+                   else raw["hidden_size"] * (2 if bidir else 1))
+        if raw["ignore_index"] == 0 and classes == 1:
+            raw["ignore_index"] = -1
         if r.random() < 0.4:
             raw["ignored"] = r.choice([0.1, 0.3, 0.9])
     elif raw["loss"] == MSE and r.random() < 0.2:
