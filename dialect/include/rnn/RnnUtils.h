@@ -75,6 +75,10 @@ void buildIfThen(OpBuilder &builder, Location loc, Value condition,
 /// which every view of the same shape (and contiguity) casts to.
 MemRefType getDynamicLayoutType(MemRefType type);
 
+/// The type an operand of type `type` is passed as to an outlined function:
+/// getDynamicLayoutType of a memref, any other type as it is.
+Type getOutlinedParameterType(Type type);
+
 /// A new private function `name` at the end of `module` whose body is a copy
 /// of `op` on its arguments, one per operand of `op` (memrefs with
 /// getDynamicLayoutType). The function is internal to the object: two models

@@ -108,8 +108,7 @@ MemRefType rnn::getDynamicLayoutType(MemRefType type) {
   return MemRefType::get(type.getShape(), type.getElementType(), layout);
 }
 
-/// The type an operand of type `type` is passed as to an outlined function.
-static Type getParameterType(Type type) {
+Type rnn::getOutlinedParameterType(Type type) {
   auto memrefType = dyn_cast<MemRefType>(type);
   return memrefType ? rnn::getDynamicLayoutType(memrefType) : type;
 }
@@ -119,7 +118,7 @@ func::FuncOp rnn::createFunctionFromOp(OpBuilder &builder, ModuleOp module,
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module.getBody());
   SmallVector<Type> parameterTypes =
-      llvm::map_to_vector(op->getOperandTypes(), getParameterType);
+      llvm::map_to_vector(op->getOperandTypes(), getOutlinedParameterType);
   Location loc = op->getLoc();
   auto function = func::FuncOp::create(
       builder, loc, name, builder.getFunctionType(parameterTypes, {}));

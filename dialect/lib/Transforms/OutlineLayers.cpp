@@ -40,11 +40,8 @@ static Attribute getOutliningKey(Operation *op) {
   Builder builder(op->getContext());
   SmallVector<Attribute> parts{
       builder.getStringAttr(op->getName().getStringRef())};
-  for (Type type : op->getOperandTypes()) {
-    auto memrefType = dyn_cast<MemRefType>(type);
-    parts.push_back(
-        TypeAttr::get(memrefType ? getDynamicLayoutType(memrefType) : type));
-  }
+  for (Type type : op->getOperandTypes())
+    parts.push_back(TypeAttr::get(getOutlinedParameterType(type)));
   Attribute properties = op->getPropertiesAsAttribute();
   parts.push_back(properties ? properties : builder.getUnitAttr());
   parts.push_back(op->getDiscardableAttrDictionary());
